@@ -1,0 +1,42 @@
+/** Flag parsing shared by the subcommands (node:util parseArgs with kebab-case long options). */
+import { parseArgs } from 'node:util';
+import { SvcnetError } from '../common/errors.js';
+
+export class CliError extends SvcnetError {
+  constructor(message: string) {
+    super('CliError', message);
+  }
+}
+
+export type FlagSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean; help: string; multiple?: boolean }>;
+
+export function parseFlags<T extends FlagSpec>(argv: string[], spec: T, command: string): { values: Record<keyof T, string | boolean | string[] | undefined>; help: boolean } {
+  const options: Record<string, { type: 'string' | 'boolean'; default?: string | boolean; multiple?: boolean }> = { help: { type: 'boolean' } };
+  for (const [name, f] of Object.entries(spec)) options[name] = { type: f.type, default: f.default, multiple: f.multiple };
+  try {
+    const { values } = parseArgs({ args: argv, options: options as never, allowPositionals: false, strict: true });
+    return { values: values as never, help: Boolean((values as { help?: boolean }).help) };
+  } catch (err) {
+    throw new CliError(`${command}: ${(err as Error).message}`);
+  }
+}
+
+export function flagHelp(command: string, summary: string, spec: FlagSpec): string {
+  const lines = Object.entries(spec).map(([n, f]) => `  --${n}${f.type === 'string' ? ' VALUE' : ''}\n      ${f.help}${f.default !== undefined && f.default !== '' ? ` (default ${JSON.stringify(f.default)})` : ''}`);
+  return `Usage: svcnet ${command} [flags]\n\n${summary}\n\nFlags:\n${lines.join('\n')}\n`;
+}
+
+/** Root keeps its state in /var/lib/svcnet; other users in ~/.local/share/svcnet. */
+export function defaultDataDir(): string {
+  if (process.getuid?.() === 0) return '/var/lib/svcnet';
+  return `${process.env.HOME ?? '.'}/.local/share/svcnet`;
+}
+
+/** Resolves when SIGTERM or SIGINT arrives. */
+export function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: string) => () => resolve(sig);
+    process.once('SIGTERM', on('SIGTERM'));
+    process.once('SIGINT', on('SIGINT'));
+  });
+}

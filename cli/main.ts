@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * The `svcnet` command. Each subcommand runs one component (or, for `up`, all of them in one
+ * process); flags are kebab-case and named as the upstream component names them.
+ */
+import { runServer } from './server-command.js';
+import { runUp } from './up-command.js';
+import { runKubeconfig } from './kubeconfig-command.js';
+import { kubernetesVersion, svcnetVersion } from '../api/server/version.js';
+import { CliError } from './flags.js';
+
+const usage = `svcnet: Kubernetes Service and Ingress networking on one Linux machine
+
+Usage: svcnet <command> [flags]
+
+Commands:
+  up           run every component in one process (API server, controllers, …)
+  server       run the API server alone
+  kubeconfig   print the admin kubeconfig of a data dir
+  version      print versions
+
+Run 'svcnet <command> --help' for a command's flags.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'server':
+      return runServer(rest);
+    case 'up':
+      return runUp(rest);
+    case 'kubeconfig':
+      return runKubeconfig(rest);
+    case 'version':
+      process.stdout.write(`svcnet ${svcnetVersion} (Kubernetes API ${kubernetesVersion}, node ${process.version})\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`svcnet: unknown command "${command}" (not built yet, or misspelt)\n\n${usage}`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (err) => {
+    if (err instanceof CliError) process.stderr.write(`svcnet: ${err.message}\n`);
+    else process.stderr.write(`svcnet: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,44 @@
+/**
+ * `svcnet up`: every component in one process. For now the API server; the other components
+ * join here as they are built (see the README's "not done yet").
+ */
+import { startApiServer } from '../api/server/server.js';
+import { defaultDataDir, flagHelp, parseFlags, untilSignal, type FlagSpec } from './flags.js';
+import { serverFlags } from './server-command.js';
+
+const upFlags = {
+  ...serverFlags,
+  listen: { type: 'string', default: '0.0.0.0:6443', help: 'HOST:PORT for the API server (all addresses, so pods reach it)' },
+} satisfies FlagSpec;
+
+export async function runUp(argv: string[]): Promise<number> {
+  const { values, help } = parseFlags(argv, upFlags, 'up');
+  if (help) {
+    process.stdout.write(flagHelp('up', 'Starts the svcnet stack in one process and keeps it running until SIGTERM/SIGINT.', upFlags));
+    return 0;
+  }
+  const started = Date.now();
+  const dataDir = (values['data-dir'] as string) || defaultDataDir();
+  process.stdout.write('starting API server…\n');
+  const server = await startApiServer({
+    dataDir,
+    listen: values.listen as string,
+    serviceCIDR: values['service-cluster-ip-range'] as string,
+    nodePortRange: values['service-node-port-range'] as string,
+    advertiseAddress: (values['advertise-address'] as string) || undefined,
+  });
+  process.stdout.write(
+    [
+      `✓ API server        ${server.url}`,
+      '',
+      `svcnet is up (${Date.now() - started} ms). Data dir: ${dataDir}`,
+      `  export KUBECONFIG=${server.kubeconfigPath}`,
+      '  kubectl get namespaces',
+      '',
+    ].join('\n'),
+  );
+  const sig = await untilSignal();
+  process.stderr.write(`svcnet up: ${sig}, shutting down\n`);
+  await server.close();
+  return 0;
+}
