@@ -1,0 +1,84 @@
+/**
+ * One keep-alive connection pool to one API server, over Node's own http/https. Requests either
+ * buffer the whole answer (`send`) or hand back the live response for streaming (`open`, for watch).
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { SvcnetError } from '../common/errors.js';
+import type { Connection } from './connection.js';
+
+export interface HttpRequest {
+  method: string;
+  /** Path and query below the server's base URL. */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** No timeout when undefined (watches stay open until the server ends them). */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export class HttpTransport {
+  readonly #conn: Connection;
+  readonly #agent: http.Agent;
+  readonly #isHttps: boolean;
+
+  constructor(conn: Connection) {
+    this.#conn = conn;
+    this.#isHttps = conn.server.protocol === 'https:';
+    // keepAlive also turns on TCP keep-alive probes, which is what notices a dead peer under a silent watch.
+    const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, ...conn.tls };
+    this.#agent = this.#isHttps ? new https.Agent(agentOptions) : new http.Agent(agentOptions);
+  }
+
+  /** Sends a request and reads the whole answer, whatever its status. */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const res = await this.open(req);
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    return { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
+  }
+
+  /** Sends a request and resolves with the response as soon as its headers arrive. */
+  async open(req: HttpRequest): Promise<http.IncomingMessage> {
+    const auth = await this.#conn.authHeaders();
+    const headers: Record<string, string> = { ...req.headers, ...auth };
+    if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
+    return new Promise((resolve, reject) => {
+      const request = (this.#isHttps ? https : http).request(
+        {
+          hostname: this.#conn.server.hostname.replace(/^\[(.*)\]$/, '$1'),
+          port: this.#conn.server.port || (this.#isHttps ? 443 : 80),
+          path: this.#basePath() + req.path,
+          method: req.method,
+          headers,
+          agent: this.#agent,
+          signal: req.signal,
+        },
+        resolve,
+      );
+      request.on('error', reject);
+      if (req.timeoutMs !== undefined) {
+        request.setTimeout(req.timeoutMs, () => {
+          request.destroy(new SvcnetError('Timeout', `client: ${req.method} ${req.path}: no answer within ${req.timeoutMs} ms`));
+        });
+      }
+      request.end(req.body);
+    });
+  }
+
+  /** Closes idle pooled sockets; requests in flight finish or fail on their own. */
+  close(): void {
+    this.#agent.destroy();
+  }
+
+  #basePath(): string {
+    return this.#conn.server.pathname.replace(/\/+$/, '');
+  }
+}
