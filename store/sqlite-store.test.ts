@@ -159,6 +159,18 @@ test('watch from a middle revision and from the current revision', () => {
   });
 });
 
+test('watch from a revision beyond the current one waits for writes after it', () => {
+  withStore((s) => {
+    s.create(svcPrefix + 'a', svc('a'));
+    const ahead = collect(s, svcPrefix, 2);
+    s.create(svcPrefix + 'b', svc('b'));
+    s.create(svcPrefix + 'c', svc('c'));
+    assert.deepEqual(ahead.events.map((e) => e.rev), [3]);
+    assert.throws(() => s.watch(svcPrefix, Number.NaN, () => {}), RangeError);
+    assert.throws(() => s.watch(svcPrefix, -1, () => {}), RangeError);
+  });
+});
+
 test('MODIFIED and DELETED events carry prev; DELETED value has the deletion revision', () => {
   withStore((s) => {
     const w = collect(s, svcPrefix, 0);

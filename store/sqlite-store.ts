@@ -125,6 +125,8 @@ class SqliteStore implements Store {
 
   watch(prefix: string, fromRev: number, onEvent: (e: StoreEvent) => void): Watcher {
     this.assertOpen();
+    // A caller bug (unparsed or negative resourceVersion), not a condition to report to clients.
+    if (!Number.isSafeInteger(fromRev) || fromRev < 0) throw new RangeError(`invalid watch revision: ${fromRev}`);
     if (fromRev < this.compactedRev) throw StoreError.compacted(fromRev, this.compactedRev);
     return this.hub.add(prefix, fromRev, this.rev, this.historyAfter(prefix, fromRev), onEvent);
   }
