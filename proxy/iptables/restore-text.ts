@@ -1,0 +1,131 @@
+/**
+ * The iptables-restore text format: parse it, print it, and put it in the canonical order
+ * kube-proxy's own tests compare in (sortIPTablesRules), so our output and upstream's goldens are
+ * byte-comparable even though kube-proxy itself writes services in random (Go map) order.
+ */
+
+export interface RestoreRule {
+  readonly chain: string;
+  /** The whole line as written, starting with "-A". */
+  readonly line: string;
+}
+
+export interface RestoreTable {
+  readonly name: string;
+  readonly chains: readonly string[];
+  readonly rules: readonly RestoreRule[];
+  /** Chains deleted with "-X" after being flushed by their declaration line. */
+  readonly deletedChains: readonly string[];
+}
+
+export interface RestoreDump {
+  readonly tables: readonly RestoreTable[];
+}
+
+/** Splits a rule into arguments, honouring double quotes (comments with spaces). */
+export function tokenizeRule(line: string): string[] {
+  const tokens: string[] = [];
+  const re = /"([^"]*)"|(\S+)/g;
+  for (let m = re.exec(line); m !== null; m = re.exec(line)) tokens.push(m[1] ?? m[2]!);
+  return tokens;
+}
+
+export function parseRestoreText(text: string): RestoreDump {
+  const tables: RestoreTable[] = [];
+  let current: { name: string; chains: string[]; rules: RestoreRule[]; deletedChains: string[] } | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (line.startsWith('*')) {
+      current = { name: line.slice(1), chains: [], rules: [], deletedChains: [] };
+      continue;
+    }
+    if (!current) throw new Error(`iptables-restore text: "${line}" outside a table`);
+    if (line === 'COMMIT') {
+      tables.push(current);
+      current = undefined;
+    } else if (line.startsWith(':')) {
+      current.chains.push(line.slice(1).split(' ')[0]!);
+    } else if (line.startsWith('-A ')) {
+      current.rules.push({ chain: line.split(' ')[1]!, line });
+    } else if (line.startsWith('-X ')) {
+      current.deletedChains.push(line.split(' ')[1]!);
+    } else {
+      throw new Error(`iptables-restore text: unsupported line "${line}"`);
+    }
+  }
+  if (current) throw new Error(`iptables-restore text: table ${current.name} has no COMMIT`);
+  return { tables };
+}
+
+/** Prints like upstream's IPTablesDump.String(): chain lines, rules grouped by chain, then -X. */
+export function printRestoreDump(dump: RestoreDump): string {
+  const out: string[] = [];
+  for (const table of dump.tables) {
+    out.push(`*${table.name}`);
+    for (const chain of table.chains) out.push(`:${chain} - [0:0]`);
+    for (const chain of table.chains) for (const rule of table.rules) if (rule.chain === chain) out.push(rule.line);
+    for (const chain of table.deletedChains) out.push(`-X ${chain}`);
+    out.push('COMMIT');
+  }
+  return out.join('\n') + '\n';
+}
+
+const nodePortsChain = 'KUBE-NODEPORTS';
+const servicesChain = 'KUBE-SERVICES';
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** KUBE-NODEPORTS first, KUBE-SERVICES second, other KUBE-* by name, then the rest by name. */
+function compareChains(a: string, b: string): number {
+  const rank = (c: string) => (c === nodePortsChain ? 0 : c === servicesChain ? 1 : c.startsWith('KUBE-') ? 2 : 3);
+  return rank(a) - rank(b) || compareStrings(a, b);
+}
+
+export function ruleComment(line: string): string | undefined {
+  const tokens = tokenizeRule(line);
+  const i = tokens.indexOf('--comment');
+  return i >= 0 ? tokens[i + 1] : undefined;
+}
+
+/** The service name in a comment: the text up to the first space or colon. */
+function commentServiceName(line: string): string | undefined {
+  const comment = ruleComment(line);
+  return comment === undefined ? undefined : comment.split(/[ :]/)[0];
+}
+
+function byCommentServiceName(a: RestoreRule, b: RestoreRule): number {
+  const x = commentServiceName(a.line);
+  const y = commentServiceName(b.line);
+  if (x === undefined || y === undefined) return 0;
+  return compareStrings(x, y);
+}
+
+function isLastRule(rule: RestoreRule): boolean {
+  return (ruleComment(rule.line) ?? '').includes('must be the last rule');
+}
+
+function sortDispatchRules(table: RestoreTable): RestoreRule[] {
+  const stable = (chain: string, cmp: (a: RestoreRule, b: RestoreRule) => number) => {
+    // Array.prototype.sort is stable, which upstream's sort.SliceStable relies on too.
+    return table.rules.filter((r) => r.chain === chain).sort(cmp);
+  };
+  const nodePorts = stable(nodePortsChain, byCommentServiceName);
+  const services = stable(servicesChain, (a, b) => Number(isLastRule(a)) - Number(isLastRule(b)) || byCommentServiceName(a, b));
+  const others = table.rules.filter((r) => r.chain !== nodePortsChain && r.chain !== servicesChain);
+  return [...nodePorts, ...services, ...others];
+}
+
+/** Upstream's sortIPTablesRules: order-independent form that keeps the order inside each chain. */
+export function sortRestoreDump(dump: RestoreDump): RestoreDump {
+  const tables = [...dump.tables]
+    .sort((a, b) => compareStrings(a.name, b.name))
+    .map((t) => ({ ...t, chains: [...t.chains].sort(compareChains), rules: sortDispatchRules(t) }));
+  return { tables };
+}
+
+export function normalizeRestoreText(text: string): string {
+  return printRestoreDump(sortRestoreDump(parseRestoreText(text)));
+}
