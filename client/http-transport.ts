@@ -41,16 +41,28 @@ export class HttpTransport {
   async send(req: HttpRequest): Promise<HttpResponse> {
     const res = await this.open(req);
     const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of res) chunks.push(chunk as Buffer);
+    } catch (err) {
+      throw req.signal?.aborted ? abortedError(req) : err;
+    }
     return { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
   }
 
-  /** Sends a request and resolves with the response as soon as its headers arrive. */
+  /**
+   * Sends a request and resolves with the response as soon as its headers arrive. An abort
+   * destroys the request (before the answer) or the response (after it); either way without an
+   * error object, because a socket destroyed with one after a keep-alive response completed
+   * emits 'error' where nobody listens and crashes the process (seen on Node 20).
+   */
   async open(req: HttpRequest): Promise<http.IncomingMessage> {
+    if (req.signal?.aborted) throw abortedError(req);
     const auth = await this.#conn.authHeaders();
     const headers: Record<string, string> = { ...req.headers, ...auth };
     if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
     return new Promise((resolve, reject) => {
+      let response: http.IncomingMessage | undefined;
+      const onAbort = () => (response ? response.destroy() : request.destroy());
       const request = (this.#isHttps ? https : http).request(
         {
           hostname: this.#conn.server.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -59,11 +71,18 @@ export class HttpTransport {
           method: req.method,
           headers,
           agent: this.#agent,
-          signal: req.signal,
         },
-        resolve,
+        (res) => {
+          response = res;
+          res.once('close', () => req.signal?.removeEventListener('abort', onAbort));
+          resolve(res);
+        },
       );
-      request.on('error', reject);
+      req.signal?.addEventListener('abort', onAbort);
+      request.on('error', (err) => {
+        req.signal?.removeEventListener('abort', onAbort);
+        reject(req.signal?.aborted ? abortedError(req) : err);
+      });
       if (req.timeoutMs !== undefined) {
         request.setTimeout(req.timeoutMs, () => {
           request.destroy(new SvcnetError('Timeout', `client: ${req.method} ${req.path}: no answer within ${req.timeoutMs} ms`));
@@ -81,4 +100,8 @@ export class HttpTransport {
   #basePath(): string {
     return this.#conn.server.pathname.replace(/\/+$/, '');
   }
+}
+
+function abortedError(req: HttpRequest): SvcnetError {
+  return new SvcnetError('Aborted', `client: ${req.method} ${req.path}: aborted`);
 }
