@@ -25,6 +25,8 @@ export interface HandlerContext {
   ri: ResourceInfo;
   namespace?: string;
   name?: string;
+  /** Open watch streams register their close function here, so the server can end them. */
+  watches?: Set<() => void>;
 }
 
 function now(): Date {

@@ -62,6 +62,8 @@ export interface ApiServer {
   store: Store;
   /** Lets the node agent serve pods/log and pods/exec through the API. */
   setPodConnector(c: PodConnector | undefined): void;
+  /** Ends every open watch stream, as a server does when its watch timeout passes (clients re-watch). */
+  endWatches(): void;
   /** Lets the node agent take WebSocket upgrades for pods/exec and pods/attach. */
   setUpgradeHandler(h: ((req: IncomingMessage, socket: Socket, head: Buffer, pod: { namespace: string; name: string; subresource: string }) => void) | undefined): void;
   close(): Promise<void>;
@@ -93,6 +95,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   let podConnector: PodConnector | undefined;
   let upgradeHandler: Parameters<ApiServer['setUpgradeHandler']>[0];
   let ready = false;
+  const watches = new Set<() => void>();
   const token = Buffer.from(pki.adminToken);
 
   const authenticated = (req: IncomingMessage): boolean => {
@@ -144,7 +147,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (!ri) throw pathNotFound();
     if (ri.namespaced && r.name !== undefined && r.namespace === undefined) throw pathNotFound();
     if (!ri.namespaced && r.namespace !== undefined) throw pathNotFound();
-    const ctx: HandlerContext = { registry, req, res, query, ri, namespace: r.namespace, name: r.name };
+    const ctx: HandlerContext = { registry, req, res, query, ri, namespace: r.namespace, name: r.name, watches };
     if (r.subresource) return handleSubresource(ctx, r.subresource, r.verb, podConnector);
     if (r.verb !== 'connect' && !ri.verbs.includes(r.verb)) throw methodNotAllowed();
     switch (r.verb) {
@@ -231,6 +234,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     pki,
     registry,
     store,
+    endWatches: () => {
+      for (const close of [...watches]) close();
+    },
     setPodConnector: (c) => {
       podConnector = c;
     },
@@ -240,6 +246,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         ready = false;
+        for (const close of [...watches]) close();
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       }).then(() => store.close());

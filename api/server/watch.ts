@@ -43,8 +43,10 @@ export function handleWatch(ctx: HandlerContext): void {
     timers.forEach(clearTimeout);
     timers.forEach(clearInterval);
     watcher?.close();
+    ctx.watches?.delete(close);
     res.end();
   };
+  ctx.watches?.add(close);
 
   const encodeObject = (obj: KubeObject): unknown => {
     if (!presentation.table) return obj;
