@@ -52,6 +52,7 @@ test('humanDuration: apimachinery boundary cases', () => {
     [8 * y - 1, '7y364d'],
     [8 * y + 364 * d, '8y'],
     [9 * y, '9y'],
+    [Number.NaN, '<invalid>'],
   ];
   for (const [ms, want] of cases) assert.equal(humanDuration(ms), want, `${ms}ms`);
 });

@@ -14,6 +14,7 @@ function div(a: number, b: number): number {
 
 /** `ms` is a duration in milliseconds; negative values up to a second count as clock skew. */
 export function humanDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return '<invalid>';
   const seconds = div(ms, second);
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';
