@@ -1,0 +1,1 @@
+export { applyStrategicMergePatch } from './strategic-merge.js';
