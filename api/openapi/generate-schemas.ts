@@ -7,6 +7,7 @@
  */
 import { apiVersionOf, resources } from '../resources.js';
 import { elementType, loadModel, modelExists, referencedModels, type Model, type ModelProperty } from './client-node-models.js';
+import { fieldDescriptions } from './field-descriptions.js';
 import { atomicStructs, fieldFacts, quantityFields, type FieldFacts } from './field-extensions.js';
 import { builtinSchemaNames, fullSchemaName, modelNameCandidates, shortSchemaName } from './schema-names.js';
 
@@ -181,10 +182,12 @@ const conventionalDescriptions: Record<string, string> = {
 };
 const listMetadataDescription = 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds';
 
-function fieldDescription(model: Model, p: ModelProperty): string | undefined {
+function fieldDescription(model: Model, owner: string, p: ModelProperty): string | undefined {
   // client-node repeats IntOrString's type description on every IntOrString field; it says nothing about the field.
-  if (p.type === 'IntOrString' && p.description?.startsWith('IntOrString is a type')) return undefined;
-  if (p.description) return p.description;
+  const typeBlurb = p.type === 'IntOrString' && p.description?.startsWith('IntOrString is a type');
+  if (p.description && !typeBlurb) return p.description;
+  const written = fieldDescriptions[owner]?.[p.jsonName];
+  if (written) return written;
   if (p.jsonName === 'metadata' && model.name.endsWith('List')) return listMetadataDescription;
   return conventionalDescriptions[p.jsonName];
 }
@@ -203,7 +206,7 @@ function isValueStruct(model: Model, p: ModelProperty, value: Schema): boolean {
 
 function propertySchema(model: Model, owner: string, p: ModelProperty): Schema {
   const value = valueSchema(p.type, p.format, { owner, field: p.jsonName });
-  const description = fieldDescription(model, p);
+  const description = fieldDescription(model, owner, p);
   let s: Schema;
   if (value.$ref) {
     // OpenAPI 3.0 ignores siblings of $ref, so upstream wraps field references in allOf.
