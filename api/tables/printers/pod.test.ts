@@ -27,7 +27,7 @@ test('pod columns, types and priorities match the upstream printer', () => {
       ['Readiness Gates', 'string', '', 1],
     ],
   );
-  assert.match(podPrinter.columns[5]!.description, /^podIP address allocated to the pod/);
+  assert.match(podPrinter.columns[5]!.description, /address the pod was given/);
 });
 
 test('a running nginx pod, wide columns included', () => {
