@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { groupVersions, resources } from '../resources.js';
-import { findUnknownFields, groupVersionPath, openApiV3Document, openApiV3Index } from './index.js';
+import { findUnknownFields, groupVersionPath, openApiV3Document, openApiV3Index, strictDecodingMessage, unknownFieldText } from './index.js';
 
 type Obj = Record<string, any>;
 const refPrefix = '#/components/schemas/';
@@ -162,4 +162,13 @@ test('hand-written field tables name schemas and fields that exist', async () =>
       for (const field of Object.keys(fields)) assert.ok(schemas[fullSchemaName(owner)]?.properties?.[field], `${owner}.${field}`);
   for (const [owner, fields] of Object.entries(quantityFields)) for (const f of fields) assert.ok(schemas[fullSchemaName(owner)]?.properties?.[f], `${owner}.${f}`);
   for (const owner of atomicStructs) assert.ok(schemas[fullSchemaName(owner)], owner);
+});
+
+test('strict decoding messages read like the apiserver\'s', () => {
+  assert.equal(
+    strictDecodingMessage('v1', 'Service', ['spec.foo', 'spec.ports[0].bar']),
+    'Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.foo", unknown field "spec.ports[0].bar"',
+  );
+  assert.match(strictDecodingMessage('apps/v1', 'Deployment', ['x']), /^Deployment in version "v1" cannot be handled as a Deployment: /);
+  assert.equal(unknownFieldText('spec.foo'), 'unknown field "spec.foo"');
 });

@@ -60,3 +60,18 @@ export function findUnknownFields(apiVersion: string, kind: string, obj: unknown
   // The strict decoder reports each distinct message once.
   return [...new Set(out)];
 }
+
+/** One strict decoding complaint, also the text of each `Warning` header under fieldValidation=Warn. */
+export function unknownFieldText(path: string): string {
+  return `unknown field ${JSON.stringify(path)}`;
+}
+
+/**
+ * The BadRequest message for fieldValidation=Strict, as the apiserver's transformDecodeError
+ * words it (the version without its group):
+ * `Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.foo", unknown field "spec.ports[0].bar"`.
+ */
+export function strictDecodingMessage(apiVersion: string, kind: string, unknownPaths: string[]): string {
+  const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
+  return `${kind} in version ${JSON.stringify(version)} cannot be handled as a ${kind}: strict decoding error: ${unknownPaths.map(unknownFieldText).join(', ')}`;
+}
