@@ -1,1 +1,3 @@
 export { applyStrategicMergePatch } from './strategic-merge.js';
+export { applyMergePatch } from './merge-patch.js';
+export { applyJsonPatch } from './json-patch.js';
