@@ -117,14 +117,14 @@ const patchBody: Schema = { content: content(patchTypes, ref(builtinSchemaNames.
 const deleteBody: Schema = { content: { '*/*': { schema: ref(deleteOptionsSchema) } } };
 
 /** The operations of a resource's (or subresource's) single-object path. */
-function itemOperations(verbs: string[], schemaName: string | undefined, kindWord: string, gvk: Gvk): Record<string, OperationSpec> {
+function itemOperations(verbs: string[], schemaName: string | undefined, what: string, gvk: Gvk): Record<string, OperationSpec> {
   const ops: Record<string, OperationSpec> = {};
-  if (verbs.includes('get')) ops.get = { verbWord: 'read', action: 'get', description: `read the specified ${kindWord}`, gvk, responses: okResponse(schemaName) };
+  if (verbs.includes('get')) ops.get = { verbWord: 'read', action: 'get', description: `read ${what}`, gvk, responses: okResponse(schemaName) };
   if (verbs.includes('update') && schemaName)
     ops.put = {
       verbWord: 'replace',
       action: 'put',
-      description: `replace the specified ${kindWord}`,
+      description: `replace ${what}`,
       gvk,
       parameters: [dryRun, fieldManager, fieldValidation],
       requestBody: bodyOf(schemaName),
@@ -134,7 +134,7 @@ function itemOperations(verbs: string[], schemaName: string | undefined, kindWor
     ops.patch = {
       verbWord: 'patch',
       action: 'patch',
-      description: `partially update the specified ${kindWord}`,
+      description: `partially update ${what}`,
       gvk,
       parameters: [dryRun, fieldManager, fieldValidation, force],
       requestBody: patchBody,
@@ -144,7 +144,7 @@ function itemOperations(verbs: string[], schemaName: string | undefined, kindWor
     ops.delete = {
       verbWord: 'delete',
       action: 'delete',
-      description: `delete the specified ${kindWord}`,
+      description: `delete ${what}`,
       gvk,
       parameters: deleteParams,
       requestBody: deleteBody,
@@ -156,22 +156,22 @@ function itemOperations(verbs: string[], schemaName: string | undefined, kindWor
 /** Subresources that are not objects (exec, attach, portforward, log) and their actions. */
 const connectSubresources = new Set(['exec', 'attach', 'portforward']);
 
-function subresourceOperations(sub: SubresourceInfo, gvk: Gvk, schemaName: string | undefined): Record<string, OperationSpec> {
-  const kindWord = `${sub.name} of the specified ${gvk.kind}`;
+function subresourceOperations(parentKind: string, sub: SubresourceInfo, gvk: Gvk, schemaName: string | undefined): Record<string, OperationSpec> {
+  const what = `${sub.name} of the specified ${parentKind}`;
   if (connectSubresources.has(sub.name)) {
     const ops: Record<string, OperationSpec> = {};
     for (const [method, verb] of [['get', 'get'], ['post', 'create']] as const) {
-      if (sub.verbs.includes(verb)) ops[method] = { verbWord: 'connect', action: 'connect', description: `connect ${method.toUpperCase()} requests to ${sub.name} of Pod`, gvk, responses: okResponse(undefined) };
+      if (sub.verbs.includes(verb)) ops[method] = { verbWord: 'connect', action: 'connect', description: `connect ${method.toUpperCase()} requests to ${sub.name} of ${parentKind}`, gvk, responses: okResponse(undefined) };
     }
     return ops;
   }
-  if (sub.name === 'log') return { get: { verbWord: 'read', action: 'get', description: 'read log of the specified Pod', gvk, responses: okResponse(undefined) } };
-  const ops = itemOperations(sub.verbs, schemaName, kindWord, gvk);
+  if (sub.name === 'log') return { get: { verbWord: 'read', action: 'get', description: `read log of the specified ${parentKind}`, gvk, responses: okResponse(undefined) } };
+  const ops = itemOperations(sub.verbs, schemaName, what, gvk);
   if (sub.verbs.includes('create') && schemaName)
     ops.post = {
       verbWord: 'create',
       action: 'post',
-      description: `create ${kindWord}`,
+      description: `create ${what}`,
       gvk,
       parameters: [dryRun, fieldManager, fieldValidation],
       requestBody: bodyOf(schemaName),
@@ -227,11 +227,11 @@ export function resourcePaths(r: ResourceInfo, kinds: KindSchemas): PathItems {
       responses: okResponse(statusSchema),
     };
   addPath(paths, collection, [...namespaceParam, pretty], named(collectionOps, r, scope));
-  addPath(paths, `${collection}/{name}`, [nameParam, ...namespaceParam, pretty], named(itemOperations(r.verbs, kindSchema, r.kind, gvk), r, scope));
+  addPath(paths, `${collection}/{name}`, [nameParam, ...namespaceParam, pretty], named(itemOperations(r.verbs, kindSchema, `the specified ${r.kind}`, gvk), r, scope));
 
   for (const sub of r.subresources) {
     const subGvk: Gvk = { group: sub.group ?? r.group, version: sub.version ?? r.version, kind: sub.kind };
-    const ops = subresourceOperations(sub, subGvk, kinds.get(gvkKey(subGvk)));
+    const ops = subresourceOperations(r.kind, sub, subGvk, kinds.get(gvkKey(subGvk)));
     addPath(paths, `${collection}/{name}/${sub.name}`, [nameParam, ...namespaceParam, pretty], named(ops, r, scope, sub));
   }
 
