@@ -20,7 +20,12 @@ const statusSchema = 'io.k8s.apimachinery.pkg.apis.meta.v1.Status';
 const deleteOptionsSchema = 'io.k8s.apimachinery.pkg.apis.meta.v1.DeleteOptions';
 
 const responseTypes = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
-const patchTypes = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
+/**
+ * Strategic merge is accepted by the server but deliberately not advertised here: kubectl then
+ * builds its apply patches from its compiled-in Go struct tags, which are exactly right for the
+ * built-in kinds, instead of from our generated schemas (reference/kube-api.md §2).
+ */
+const patchTypes = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json'];
 
 function content(types: string[], schema: Schema): Schema {
   return Object.fromEntries(types.map((t) => [t, { schema }]));
