@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { errorsOf, object } from './test-support.js';
+
+const pod = (spec: Record<string, unknown>, name = 'web') => object('v1', 'Pod', name, { spec });
+const c = (extra: Record<string, unknown> = {}) => ({ name: 'app', image: 'nginx:1.27', ...extra });
+
+const cases: { name: string; spec: Record<string, unknown>; want: string[] }[] = [
+  { name: 'minimal pod', spec: { containers: [c()] }, want: [] },
+  { name: 'containers required', spec: { containers: [] }, want: ['spec.containers: Required value'] },
+  { name: 'image required', spec: { containers: [{ name: 'app' }] }, want: ['spec.containers[0].image: Required value'] },
+  {
+    name: 'container name format and uniqueness',
+    spec: { containers: [c({ name: 'App' }), c(), c()] },
+    want: [
+      "spec.containers[0].name: Invalid value: \"App\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+      'spec.containers[2].name: Duplicate value: "app"',
+    ],
+  },
+  {
+    name: 'container ports',
+    spec: { containers: [c({ ports: [{ containerPort: 0 }, { name: 'http', containerPort: 70000 }, { name: 'http', containerPort: 81 }, { name: 'web_port', containerPort: 82 }] })] },
+    want: [
+      'spec.containers[0].ports[0].containerPort: Required value',
+      'spec.containers[0].ports[1].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive',
+      'spec.containers[0].ports[2].name: Duplicate value: "http"',
+      'spec.containers[0].ports[3].name: Invalid value: "web_port": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)',
+    ],
+  },
+  {
+    name: 'env names',
+    spec: { containers: [c({ env: [{ value: 'x' }, { name: 'A=B', value: 'x' }, { name: '1OK', value: 'fine in 1.32' }] })] },
+    want: [
+      'spec.containers[0].env[0].name: Required value',
+      "spec.containers[0].env[1].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='",
+    ],
+  },
+  {
+    name: 'restartPolicy and dnsPolicy values',
+    spec: { containers: [c()], restartPolicy: 'Sometimes', dnsPolicy: 'Cluster' },
+    want: [
+      'spec.restartPolicy: Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
+      'spec.dnsPolicy: Unsupported value: "Cluster": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"',
+    ],
+  },
+  {
+    name: 'probes',
+    spec: { containers: [c({ livenessProbe: { httpGet: { port: 0 }, successThreshold: 2 }, readinessProbe: { initialDelaySeconds: -1, tcpSocket: { port: 'http' } }, startupProbe: {} })] },
+    want: [
+      'spec.containers[0].livenessProbe.httpGet.port: Invalid value: 0: must be between 1 and 65535, inclusive',
+      'spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1',
+      'spec.containers[0].readinessProbe.initialDelaySeconds: Invalid value: -1: must be greater than or equal to 0',
+      'spec.containers[0].startupProbe: Required value: must specify a handler type',
+    ],
+  },
+  {
+    name: 'resources',
+    spec: { containers: [c({ resources: { limits: { cpu: '500m', gpu: '1' }, requests: { cpu: '1', memory: 'lots' } } })] },
+    want: [
+      'spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified',
+      'spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource for containers',
+      'spec.containers[0].resources.requests[cpu]: Invalid value: "1": must be less than or equal to cpu limit of 500m'.replace('requests[cpu]', 'requests'),
+      "spec.containers[0].resources.requests[memory]: Invalid value: \"lots\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+      // Pod defaulting copied the gpu limit into requests, so it is reported there too.
+      'spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified',
+      'spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource for containers',
+    ],
+  },
+  {
+    name: 'volume mounts need a volume',
+    spec: { containers: [c({ volumeMounts: [{ name: 'data', mountPath: '/data' }] })] },
+    want: ['spec.containers[0].volumeMounts[0].name: Not found: "data"'],
+  },
+  { name: 'emptyDir volume is defaulted', spec: { volumes: [{ name: 'data' }], containers: [c({ volumeMounts: [{ name: 'data', mountPath: '/data' }] })] }, want: [] },
+  {
+    name: 'host port conflicts',
+    spec: { containers: [c({ ports: [{ containerPort: 80, hostPort: 8080 }] }), c({ name: 'b', ports: [{ containerPort: 81, hostPort: 8080 }] })] },
+    want: ['spec.containers[1].ports[0].hostPort: Duplicate value: "TCP//8080"'],
+  },
+  { name: 'image whitespace (pods only)', spec: { containers: [c({ image: ' nginx' })] }, want: ['spec.containers[0].image: Invalid value: " nginx": must not have leading or trailing whitespace'] },
+];
+
+for (const t of cases) test(`Pod: ${t.name}`, () => assert.deepEqual(errorsOf(pod(t.spec)), t.want));
+
+test('Pod update: image may change, restartPolicy may not', () => {
+  const old = pod({ containers: [c()] });
+  assert.deepEqual(errorsOf(pod({ containers: [c({ image: 'nginx:1.28' })] }), old), []);
+  const errs = errorsOf(pod({ containers: [c()], restartPolicy: 'Never' }), old);
+  assert.equal(errs.length, 1);
+  assert.ok(
+    errs[0].startsWith(
+      'spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)\n',
+    ),
+    errs[0],
+  );
+  assert.match(errs[0], /- \tRestartPolicy: "Always",\n\+ \tRestartPolicy: "Never",/);
+});
+
+test('Pod update: containers may not be added', () => {
+  const old = pod({ containers: [c()] });
+  assert.deepEqual(errorsOf(pod({ containers: [c(), c({ name: 'b' })] }), old), ['spec.containers: Forbidden: pod updates may not add or remove containers']);
+});
+
+test('Pod update: nodeName is set once, then immutable', () => {
+  const unbound = pod({ containers: [c()] });
+  const bound = pod({ containers: [c()], nodeName: 'node1' });
+  assert.deepEqual(errorsOf(bound, unbound), []);
+  const moved = errorsOf(pod({ containers: [c()], nodeName: 'node2' }), bound);
+  assert.equal(moved.length, 1);
+  assert.match(moved[0], /^spec: Forbidden: pod updates may not change fields other than/);
+});
