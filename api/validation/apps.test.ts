@@ -83,3 +83,10 @@ test('ReplicaSet: the same template rules', () => {
     'spec.template.metadata.labels: Invalid value: map[string]string{"app":"api"}: `selector` does not match template `labels`',
   ]);
 });
+
+test('Deployment: template label errors are reported at spec.template.labels, as upstream does', () => {
+  const d = deployment({ selector: { matchLabels: { 'a b': 'x' } }, template: template({ 'a b': 'x' }) });
+  const errs = errorsOf(d);
+  assert.ok(errs.some((e) => e.startsWith('spec.template.labels: Invalid value: "a b": name part must consist of')), errs.join('\n'));
+  assert.ok(errs.some((e) => e.startsWith('spec.selector.matchLabels: Invalid value: "a b"')), errs.join('\n'));
+});

@@ -62,10 +62,11 @@ const cases: { name: string; ing: ReturnType<typeof ingress>; want: string[] }[]
     ing: ingress({ defaultBackend: svcBackend(), tls: [{ hosts: ['ok.com', 'Bad.com'], secretName: 'tls' }], ingressClassName: 'Nginx' }),
     want: [`spec.tls[0].hosts[1]: Invalid value: "Bad.com": ${subdomain}`, `spec.ingressClassName: Invalid value: "Nginx": ${subdomain}`],
   },
+  { name: 'class annotation and field naming the same class', ing: ingress({ defaultBackend: svcBackend(), ingressClassName: 'nginx' }, { 'kubernetes.io/ingress.class': 'nginx' }), want: [] },
   {
-    name: 'class annotation and field together',
-    ing: ingress({ defaultBackend: svcBackend(), ingressClassName: 'nginx' }, { 'kubernetes.io/ingress.class': 'nginx' }),
-    want: ['annotations.kubernetes.io/ingress.class: Invalid value: "nginx": can not be set when the class field is also set'],
+    name: 'class annotation and field disagreeing',
+    ing: ingress({ defaultBackend: svcBackend(), ingressClassName: 'nginx' }, { 'kubernetes.io/ingress.class': 'alb' }),
+    want: ['annotations.kubernetes.io/ingress.class: Invalid value: "alb": must match `ingressClassName` when both are specified'],
   },
 ];
 

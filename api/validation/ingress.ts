@@ -141,8 +141,10 @@ export function validateIngress(ing: Obj, old?: Obj): FieldError[] {
   const errs = [...validateObjectMeta(meta, true, nameIsDNSSubdomain), ...validateIngressSpec(ing.spec)];
   const annotations = objOrEmpty(meta.annotations);
   const classAnnotation = 'kubernetes.io/ingress.class';
-  if (classAnnotation in annotations && isSet(objOrEmpty(ing.spec).ingressClassName)) {
-    errs.push(fieldErr.invalid(`annotations.${classAnnotation}`, asString(annotations[classAnnotation]), 'can not be set when the class field is also set'));
+  const className = objOrEmpty(ing.spec).ingressClassName;
+  // Both may be set since 1.27 as long as they name the same class.
+  if (classAnnotation in annotations && isSet(className) && asString(annotations[classAnnotation]) !== asString(className)) {
+    errs.push(fieldErr.invalid(`annotations.${classAnnotation}`, asString(annotations[classAnnotation]), 'must match `ingressClassName` when both are specified'));
   }
   return errs;
 }
