@@ -1,0 +1,174 @@
+/**
+ * ClusterIndex: the Services and EndpointSlices DNS answers from, kept in maps keyed the way
+ * questions arrive (service by `ns/name`, slices by service, PTR owners by IP), so a lookup costs
+ * the same at 10 services and at 10,000. Writers call the set and delete methods; every change bumps
+ * `generation` (answer caches key on it) and `serial` (the SOA serial: Unix time of the change).
+ */
+import type { DnsService, DnsSlice } from './model.js';
+import { serviceKey } from './model.js';
+
+/** One PTR candidate for an endpoint address. */
+export interface EndpointOwner {
+  readonly sliceKey: string;
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly hostname: string;
+  readonly ready: boolean;
+}
+
+export class ClusterIndex {
+  readonly #services = new Map<string, DnsService>();
+  readonly #slices = new Map<string, DnsSlice>();
+  readonly #slicesByService = new Map<string, Map<string, DnsSlice>>();
+  /** How many Services each namespace has: a namespace with Services exists. */
+  readonly #serviceNamespaces = new Map<string, number>();
+  /** Namespaces known from a Namespace informer (CoreDNS asks its namespace cache). */
+  readonly #namespaces = new Set<string>();
+  readonly #clusterIpOwners = new Map<string, string[]>();
+  readonly #endpointOwners = new Map<string, EndpointOwner[]>();
+  readonly #listeners = new Set<() => void>();
+  #generation = 0;
+  #serial = Math.floor(Date.now() / 1000);
+  #synced = false;
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get serial(): number {
+    return this.#serial;
+  }
+
+  /** False until every source has delivered its first full list (would-be NXDOMAINs are SERVFAIL until then). */
+  get synced(): boolean {
+    return this.#synced;
+  }
+
+  markSynced(): void {
+    this.#synced = true;
+    this.#changed();
+  }
+
+  /** Called after every change (answer caches drop their entries). */
+  onChange(fn: () => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  get serviceCount(): number {
+    return this.#services.size;
+  }
+
+  service(namespace: string, name: string): DnsService | undefined {
+    return this.#services.get(serviceKey(namespace, name));
+  }
+
+  /** Every slice of a service (slices are merged, as CoreDNS does). */
+  slicesOf(namespace: string, name: string): Iterable<DnsSlice> {
+    return this.#slicesByService.get(serviceKey(namespace, name))?.values() ?? [];
+  }
+
+  namespaceExists(namespace: string): boolean {
+    return this.#namespaces.has(namespace) || this.#serviceNamespaces.has(namespace);
+  }
+
+  /** Services whose ClusterIPs contain `ip`, first added first. */
+  servicesWithClusterIp(ip: string): readonly string[] {
+    return this.#clusterIpOwners.get(ip) ?? [];
+  }
+
+  endpointOwners(ip: string): readonly EndpointOwner[] {
+    return this.#endpointOwners.get(ip) ?? [];
+  }
+
+  serviceByKey(key: string): DnsService | undefined {
+    return this.#services.get(key);
+  }
+
+  setService(svc: DnsService): void {
+    const key = serviceKey(svc.namespace, svc.name);
+    const old = this.#services.get(key);
+    if (old) this.#unindexService(key, old);
+    else this.#serviceNamespaces.set(svc.namespace, (this.#serviceNamespaces.get(svc.namespace) ?? 0) + 1);
+    this.#services.set(key, svc);
+    for (const ip of svc.clusterIPs) pushTo(this.#clusterIpOwners, ip, key);
+    this.#changed();
+  }
+
+  deleteService(namespace: string, name: string): void {
+    const key = serviceKey(namespace, name);
+    const old = this.#services.get(key);
+    if (!old) return;
+    this.#unindexService(key, old);
+    this.#services.delete(key);
+    const left = (this.#serviceNamespaces.get(namespace) ?? 1) - 1;
+    if (left > 0) this.#serviceNamespaces.set(namespace, left);
+    else this.#serviceNamespaces.delete(namespace);
+    this.#changed();
+  }
+
+  setSlice(slice: DnsSlice): void {
+    const key = serviceKey(slice.namespace, slice.name);
+    this.#removeSlice(key);
+    this.#slices.set(key, slice);
+    const svcKey = serviceKey(slice.namespace, slice.serviceName);
+    let bySvc = this.#slicesByService.get(svcKey);
+    if (!bySvc) this.#slicesByService.set(svcKey, (bySvc = new Map()));
+    bySvc.set(key, slice);
+    for (const ep of slice.endpoints) {
+      const owner: EndpointOwner = { sliceKey: key, namespace: slice.namespace, serviceName: slice.serviceName, hostname: ep.hostname, ready: ep.ready };
+      pushTo(this.#endpointOwners, ep.address, owner);
+    }
+    this.#changed();
+  }
+
+  deleteSlice(namespace: string, name: string): void {
+    if (this.#removeSlice(serviceKey(namespace, name))) this.#changed();
+  }
+
+  setNamespace(name: string): void {
+    if (this.#namespaces.has(name)) return;
+    this.#namespaces.add(name);
+    this.#changed();
+  }
+
+  deleteNamespace(name: string): void {
+    if (this.#namespaces.delete(name)) this.#changed();
+  }
+
+  #unindexService(key: string, svc: DnsService): void {
+    for (const ip of svc.clusterIPs) removeFrom(this.#clusterIpOwners, ip, (k) => k === key);
+  }
+
+  #removeSlice(key: string): boolean {
+    const old = this.#slices.get(key);
+    if (!old) return false;
+    this.#slices.delete(key);
+    const svcKey = serviceKey(old.namespace, old.serviceName);
+    const bySvc = this.#slicesByService.get(svcKey);
+    bySvc?.delete(key);
+    if (bySvc?.size === 0) this.#slicesByService.delete(svcKey);
+    for (const ep of old.endpoints) removeFrom(this.#endpointOwners, ep.address, (o) => o.sliceKey === key);
+    return true;
+  }
+
+  #changed(): void {
+    this.#generation++;
+    this.#serial = Math.floor(Date.now() / 1000);
+    for (const fn of this.#listeners) fn();
+  }
+}
+
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function removeFrom<T>(map: Map<string, T[]>, key: string, match: (v: T) => boolean): void {
+  const list = map.get(key);
+  if (!list) return;
+  const kept = list.filter((v) => !match(v));
+  if (kept.length) map.set(key, kept);
+  else map.delete(key);
+}
