@@ -8,7 +8,7 @@
 
 export interface FieldMeta {
   /** SMP patchStrategy; lists without one are replaced wholesale. */
-  readonly strategy?: 'merge' | 'retainKeys' | 'merge,retainKeys';
+  readonly strategy?: 'merge' | 'retainKeys' | 'merge,retainKeys' | 'replace';
   readonly mergeKey?: string;
   /** SSA list type; absent means atomic. */
   readonly listType?: 'map' | 'set' | 'atomic';

@@ -130,6 +130,15 @@ test('a new list item without $setElementOrder goes first, as upstream orders it
   assert.deepEqual(out.spec.ports.map((p: Obj) => p.port), [9090, 80, 443]);
 });
 
+test('delete + add under $setElementOrder keeps upstream order (server-only items before new ones)', () => {
+  // Upstream case "add map and delete map from merging list": the order comes out as Go's in-place slices leave it.
+  const original = service();
+  original.spec.ports = [{ port: 81 }, { port: 82, name: 'b' }, { port: 84, name: 'c' }];
+  const patch = { spec: { '$setElementOrder/ports': [{ port: 82 }, { port: 83 }], ports: [{ port: 83 }, { port: 81, $patch: 'delete' }] } };
+  const out = applyStrategicMergePatch(original, patch, 'Service') as Obj;
+  assert.deepEqual(out.spec.ports, [{ port: 82, name: 'b' }, { port: 84, name: 'c' }, { port: 83 }]);
+});
+
 test('finalizers merge as a scalar set; $deleteFromPrimitiveList removes values', () => {
   const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', finalizers: ['a', 'b'] } };
   const added = applyStrategicMergePatch(obj, { metadata: { '$setElementOrder/finalizers': ['a', 'b', 'c'], finalizers: ['c'] } }, 'ConfigMap') as Obj;

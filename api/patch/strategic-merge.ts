@@ -28,8 +28,12 @@ const errBadPatchType = (t: unknown, m: unknown) => patchInternal(`unknown patch
 export function applyStrategicMergePatch(original: object, patch: object, kind: string): object {
   if (patch === null) return structuredClone(original);
   if (!isPlainObject(patch)) throw patchBadRequest(`json: cannot unmarshal ${jsonKindName(patch)} into Go value of type map[string]interface {}`);
-  const merged = mergeMap(structuredClone(original) as JsonMap, structuredClone(patch), schemaForKind(kind));
-  return stripDirectives(merged) as object;
+  return strategicMergeWithMeta(original, patch, schemaForKind(kind));
+}
+
+/** The same with explicit patch metadata (tests run upstream's cases with their test schema). */
+export function strategicMergeWithMeta(original: object, patch: JsonMap, meta: FieldMeta): object {
+  return stripDirectives(mergeMap(structuredClone(original) as JsonMap, structuredClone(patch), meta)) as object;
 }
 
 function mergeMap(original: JsonMap | undefined, patch: JsonMap, meta: FieldMeta | undefined): JsonMap {
@@ -55,7 +59,7 @@ function mergeMap(original: JsonMap | undefined, patch: JsonMap, meta: FieldMeta
 
 function mergeValue(original: unknown, patch: unknown, meta: FieldMeta | undefined, isDeleteList: boolean): unknown {
   if (Array.isArray(original)) return mergeSliceHandler(original, patch as unknown[], meta, isDeleteList);
-  if (isPlainObject(original)) return mergeMap(original, patch as JsonMap, meta);
+  if (isPlainObject(original)) return meta?.strategy === 'replace' ? patch : mergeMap(original, patch as JsonMap, meta);
   return removeDirectives(patch).value;
 }
 
@@ -143,10 +147,11 @@ function mergeSetElementOrderLists(original: JsonMap, patch: JsonMap, meta: Fiel
     const mergeKey = listMeta?.mergeKey ?? '';
     validatePatchWithSetOrderList(patchList ?? [], order, mergeKey);
     let merged: unknown[];
+    const trace: SliceTrace = {};
     if (originalList === undefined && patchList === undefined) continue;
     else if (patchList === undefined) merged = originalList as unknown[];
     else if (originalList === undefined) merged = removeDirectives(patchList).value as unknown[];
-    else merged = mergeSliceHandler(originalList, patchList, listMeta, false);
+    else merged = mergeSliceHandler(originalList, patchList, listMeta, false, trace);
     const inOrder = (item: unknown) => order.some((o) => sameItem(o, item, mergeKey));
     const isMaps = [...((originalList as unknown[]) ?? []), ...((patchList as unknown[]) ?? [])].some(isPlainObject);
     if (isMaps && mergeKey) merged.forEach((item) => requireMergeKey(item, mergeKey));
@@ -154,7 +159,7 @@ function mergeSetElementOrderLists(original: JsonMap, patch: JsonMap, meta: Fiel
       merged.filter(inOrder),
       merged.filter((i) => !inOrder(i)),
       order,
-      (originalList as unknown[]) ?? [],
+      trace.remaining ? liveOrderSeenByUpstream(originalList as unknown[], trace) : ((originalList as unknown[]) ?? []),
       isMaps ? mergeKey : '',
     );
     delete patch[field];
@@ -193,12 +198,30 @@ function requireMergeKey(item: unknown, mergeKey: string): unknown {
   return item[mergeKey];
 }
 
-function mergeSliceHandler(original: unknown[], patch: unknown[], meta: FieldMeta | undefined, isDeleteList: boolean): unknown[] {
-  if (smpListStrategy(meta) === 'merge' || isDeleteList) return mergeSlice(original, patch, meta, isDeleteList);
+/** What merging a keyed list did: the live items left after deletions and the items appended. */
+interface SliceTrace {
+  remaining?: unknown[];
+  appended?: unknown[];
+}
+
+/**
+ * The live order upstream sorts a `$setElementOrder` list by. Go deletes items in place and appends
+ * new ones into the freed tail of the same array, and the caller still reads the old slice header,
+ * so it sees the surviving items followed by as many new ones as there were deletions. Upstream's
+ * own tests pin the resulting order.
+ */
+function liveOrderSeenByUpstream(original: unknown[], trace: SliceTrace): unknown[] {
+  const remaining = trace.remaining ?? original;
+  const freed = original.length - remaining.length;
+  return [...remaining, ...(trace.appended ?? []).slice(0, freed)];
+}
+
+function mergeSliceHandler(original: unknown[], patch: unknown[], meta: FieldMeta | undefined, isDeleteList: boolean, trace: SliceTrace = {}): unknown[] {
+  if (smpListStrategy(meta) === 'merge' || isDeleteList) return mergeSlice(original, patch, meta, isDeleteList, trace);
   return patch;
 }
 
-function mergeSlice(original: unknown[], patch: unknown[], meta: FieldMeta | undefined, isDeleteList: boolean): unknown[] {
+function mergeSlice(original: unknown[], patch: unknown[], meta: FieldMeta | undefined, isDeleteList: boolean, trace: SliceTrace = {}): unknown[] {
   if (original.length === 0 && patch.length === 0) return original;
   const elementKind = sliceElementKind(original, patch);
   if (elementKind !== 'object') {
@@ -217,6 +240,10 @@ function mergeSlice(original: unknown[], patch: unknown[], meta: FieldMeta | und
   if (!mergeKey) throw patchInternal('cannot merge lists without merge key for ');
   const special = applySpecialElements(original as JsonMap[], patch as JsonMap[], mergeKey);
   const merged = mergeByKey(special.original, special.patch, mergeKey, meta?.items);
+  if (!special.replaced) {
+    trace.remaining = special.original;
+    trace.appended = merged.slice(special.original.length);
+  }
   const inPatch = (item: unknown) => special.patch.some((p) => sameItem(p, item, mergeKey));
   return normalizeElementOrder(merged.filter(inPatch), merged.filter((i) => !inPatch(i)), special.patch, special.original, mergeKey);
 }
@@ -237,7 +264,7 @@ function sliceElementKind(...lists: unknown[][]): string {
 }
 
 /** `$patch: delete` removes items by merge key, `$patch: replace` makes the rest of the patch the list. */
-function applySpecialElements(original: JsonMap[], patch: JsonMap[], mergeKey: string): { original: JsonMap[]; patch: JsonMap[] } {
+function applySpecialElements(original: JsonMap[], patch: JsonMap[], mergeKey: string): { original: JsonMap[]; patch: JsonMap[]; replaced: boolean } {
   let remaining = original;
   const plain: JsonMap[] = [];
   let replace = false;
@@ -258,7 +285,7 @@ function applySpecialElements(original: JsonMap[], patch: JsonMap[], mergeKey: s
       throw errBadPatchType(directive, item);
     }
   }
-  return replace ? { original: plain, patch: [] } : { original: remaining, patch: plain };
+  return replace ? { original: plain, patch: [], replaced: true } : { original: remaining, patch: plain, replaced: false };
 }
 
 /** Patch items merge into the live item with the same key, or are appended. */
