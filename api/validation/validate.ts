@@ -1,4 +1,7 @@
-/** validateObject: picks the kind's create or update validation. */
+/**
+ * validateObject: picks the kind's create or update validation. Updates also get the kind's
+ * status checks (see status.ts).
+ */
 import type { FieldError } from '../errors.js';
 import type { ResourceInfo } from '../resources.js';
 import type { KubeObject } from '../types.js';
@@ -10,13 +13,14 @@ import { nameIsDNSSubdomain } from './names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './objectmeta.js';
 import { validatePod, validatePodUpdate } from './pod.js';
 import { validateService, validateServiceUpdate } from './service.js';
+import { validateDeploymentStatus, validateIngressStatus, validatePodStatus, validateReplicaSetStatus, validateServiceStatus } from './status.js';
 import type { Obj } from './util.js';
 
 type Validator = (obj: Obj, old?: Obj) => FieldError[];
 
 const validators: Record<string, Validator> = {
-  '/Service': (o, old) => (old ? validateServiceUpdate(o, old) : validateService(o)),
-  '/Pod': (o, old) => (old ? validatePodUpdate(o, old) : validatePod(o)),
+  '/Service': (o, old) => (old ? [...validateServiceUpdate(o, old), ...validateServiceStatus(o)] : validateService(o)),
+  '/Pod': (o, old) => (old ? [...validatePodUpdate(o, old), ...validatePodStatus(o)] : validatePod(o)),
   '/Namespace': validateNamespace,
   '/Node': validateNode,
   '/Endpoints': validateEndpoints,
@@ -24,10 +28,10 @@ const validators: Record<string, Validator> = {
   '/ConfigMap': validateConfigMap,
   '/Event': validateEvent,
   '/ServiceAccount': validateServiceAccount,
-  'apps/Deployment': validateDeployment,
-  'apps/ReplicaSet': validateReplicaSet,
+  'apps/Deployment': (o, old) => (old ? [...validateDeployment(o, old), ...validateDeploymentStatus(o, old)] : validateDeployment(o)),
+  'apps/ReplicaSet': (o, old) => (old ? [...validateReplicaSet(o, old), ...validateReplicaSetStatus(o)] : validateReplicaSet(o)),
   'discovery.k8s.io/EndpointSlice': validateEndpointSlice,
-  'networking.k8s.io/Ingress': validateIngress,
+  'networking.k8s.io/Ingress': (o, old) => (old ? [...validateIngress(o, old), ...validateIngressStatus(o)] : validateIngress(o)),
   'networking.k8s.io/IngressClass': validateIngressClass,
   'coordination.k8s.io/Lease': validateLease,
 };
