@@ -51,3 +51,8 @@ export function formatMark(bit: number, format: IptablesProfile['markFormat']): 
 export function probability(remaining: number): string {
   return (1 / remaining).toFixed(10);
 }
+
+/** argv kube-proxy restores with (iptables >= 1.6.2): wait for the xtables lock, leave other chains. */
+export function iptablesRestoreCommand(ipFamily: 4 | 6): string[] {
+  return [ipFamily === 6 ? 'ip6tables-restore' : 'iptables-restore', '-w', '5', '-W', '100000', '--noflush', '--counters'];
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderIptablesRules } from './render.js';
-import { hostProfile, probability, upstreamTestProfile, type IptablesRenderConfig } from './config.js';
+import { hostProfile, iptablesRestoreCommand, probability, upstreamTestProfile, type IptablesRenderConfig } from './config.js';
 import { normalizeRestoreText, parseRestoreText } from './restore-text.js';
 import { expectGolden, readGolden } from '../testing/golden.js';
 import { lintIptablesRestore } from '../testing/iptables-lint.js';
@@ -222,4 +222,9 @@ test('UDP and SCTP use their own protocol match', () => {
   );
   assert.ok(out.includes('-A KUBE-SERVICES -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp -p udp -d 10.96.0.10 --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU'));
   assert.ok(out.includes('-A KUBE-SEP-LPGSDLJ3FDW46N4W -m comment --comment kube-system/kube-dns:dns -m udp -p udp -j DNAT --to-destination 10.244.0.5:53'));
+});
+
+test('restore command line (fact 16)', () => {
+  assert.equal(iptablesRestoreCommand(4).join(' '), 'iptables-restore -w 5 -W 100000 --noflush --counters');
+  assert.equal(iptablesRestoreCommand(6).join(' '), 'ip6tables-restore -w 5 -W 100000 --noflush --counters');
 });
