@@ -2,7 +2,7 @@
 import { fieldErr, type FieldError } from '../errors.js';
 import { isConfigMapKey, isHTTPHeaderName, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNSSubdomain } from './names.js';
 import { parseQuantity, quantityText } from './quantity.js';
-import { supportedProtocols, validateDNS1123Label, validatePortNumOrName } from './service.js';
+import { supportedProtocols, validateDNS1123Label, validatePortNumOrName } from './common.js';
 import { validateNonnegative } from './objectmeta.js';
 import { asArray, asNumber, asObj, asString, isSet, objOrEmpty, type Obj } from './util.js';
 

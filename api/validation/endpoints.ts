@@ -4,7 +4,7 @@ import { validateLabels } from './labels.js';
 import { isDNS1123Subdomain, isDNS1123Label, isValidLabelValue, isValidPortNum, nameIsDNSSubdomain } from './names.js';
 import { isValidIP, isValidIPv4Address, isValidIPv6Address, validateNonSpecialIP } from './net.js';
 import { fieldImmutable, validateObjectMeta, validateObjectMetaUpdate } from './objectmeta.js';
-import { supportedProtocols, validateDNS1123Label, validateQualifiedName } from './service.js';
+import { supportedProtocols, validateDNS1123Label, validateQualifiedName } from './common.js';
 import { asArray, asNumber, asObj, asString, isSet, objOrEmpty, type Obj } from './util.js';
 
 function validateEndpointAddress(addr: Obj, path: string): FieldError[] {

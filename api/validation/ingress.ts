@@ -2,7 +2,7 @@
 import { fieldErr, type FieldError } from '../errors.js';
 import {
   isDNS1123Subdomain,
-  isDomainPrefixedPathErrors,
+  regexError,
   isValidPathSegmentName,
   isValidPortName,
   isValidPortNum,
@@ -16,6 +16,8 @@ import { fieldImmutable, validateObjectMeta, validateObjectMetaUpdate } from './
 import { asArray, asNumber, asObj, asString, isSet, objOrEmpty, type Obj } from './util.js';
 
 const pathTypes = ['Exact', 'ImplementationSpecific', 'Prefix'];
+const httpPathFmt = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
+const httpPathRe = new RegExp(`^${httpPathFmt}$`);
 const invalidPathSequences = ['//', '/./', '/../', '%2f', '%2F'];
 const invalidPathSuffixes = ['/..', '/.'];
 
@@ -167,12 +169,24 @@ function validateParameters(paramsValue: unknown, path: string): FieldError[] {
   return errs;
 }
 
+/** A domain-prefixed path such as "k8s.io/ingress-nginx" (IngressClass controllers). */
+function validateDomainPrefixedPath(path: string, value: string): FieldError[] {
+  if (!value) return [fieldErr.required(path)];
+  const slash = value.indexOf('/');
+  const host = slash < 0 ? '' : value.slice(0, slash);
+  const rest = slash < 0 ? '' : value.slice(slash + 1);
+  if (!host || !rest) return [fieldErr.invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')];
+  const errs = isDNS1123Subdomain(host).map((m) => fieldErr.invalid(path, host, m));
+  if (!httpPathRe.test(rest)) errs.push(fieldErr.invalid(path, rest, regexError('Invalid path', httpPathFmt)));
+  return errs;
+}
+
 function validateIngressClassSpec(specValue: unknown): FieldError[] {
   const spec = objOrEmpty(specValue);
   const controller = asString(spec.controller);
   const errs: FieldError[] = [];
   if (controller.length > 250) errs.push(fieldErr.tooLong('spec.controller', controller, 250));
-  errs.push(...isDomainPrefixedPathErrors('spec.controller', controller));
+  errs.push(...validateDomainPrefixedPath('spec.controller', controller));
   errs.push(...validateParameters(spec.parameters, 'spec.parameters'));
   return errs;
 }

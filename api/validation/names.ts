@@ -216,20 +216,3 @@ export type NameValidator = (name: string, prefix: boolean) => string[];
 export const nameIsDNSSubdomain: NameValidator = (name, prefix) => isDNS1123Subdomain(prefix ? maskTrailingDash(name) : name);
 export const nameIsDNSLabel: NameValidator = (name, prefix) => isDNS1123Label(prefix ? maskTrailingDash(name) : name);
 export const nameIsDNS1035Label: NameValidator = (name, prefix) => isDNS1035Label(prefix ? maskTrailingDash(name) : name);
-
-const httpPathFmt = "[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+";
-const httpPathRe = new RegExp(`^${httpPathFmt}$`);
-
-/** A domain-prefixed path such as "k8s.io/ingress-nginx"; returns field errors like upstream. */
-export function isDomainPrefixedPathErrors(path: string, value: string): import('../errors.js').FieldError[] {
-  if (!value) return [{ type: 'FieldValueRequired', field: path, detail: '' }];
-  const slash = value.indexOf('/');
-  const host = slash < 0 ? value : value.slice(0, slash);
-  const rest = slash < 0 ? '' : value.slice(slash + 1);
-  if (slash < 0 || !host || !rest) {
-    return [{ type: 'FieldValueInvalid', field: path, value, detail: 'must be a domain-prefixed path (such as "acme.io/foo")' }];
-  }
-  const errs: import('../errors.js').FieldError[] = isDNS1123Subdomain(host).map((m) => ({ type: 'FieldValueInvalid', field: path, value: host, detail: m }));
-  if (!httpPathRe.test(rest)) errs.push({ type: 'FieldValueInvalid', field: path, value: rest, detail: regexError('Invalid path', httpPathFmt) });
-  return errs;
-}

@@ -6,7 +6,7 @@ import { inclusiveRangeError, isDNS1123Subdomain, isValidLabelValue, nameIsDNSSu
 import { isValidIP } from './net.js';
 import { goStringSlice } from './gorepr.js';
 import { validateAnnotations, validateObjectMeta, validateObjectMetaUpdate } from './objectmeta.js';
-import { validateDNS1123Label, validateQualifiedName } from './service.js';
+import { validateDNS1123Label, validateQualifiedName } from './common.js';
 import { asArray, asNumber, asObj, asString, clone, deepEqual, isSet, objOrEmpty, type Obj } from './util.js';
 
 const volumeSources = [

@@ -2,12 +2,12 @@
 import { fieldErr, type FieldError } from '../errors.js';
 import { goServicePortKey, goStringSlice } from './gorepr.js';
 import { validateLabels } from './labels.js';
-import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isValidPortNum, nameIsDNS1035Label } from './names.js';
+import { supportedProtocols, validateDNS1123Label, validatePortNumOrName, validateQualifiedName } from './common.js';
+import { isDNS1123Subdomain, isValidPortNum, nameIsDNS1035Label } from './names.js';
 import { isIPv6String, isValidCIDR, isValidIP, validateNonSpecialIP } from './net.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './objectmeta.js';
 import { asArray, asNumber, asObj, asString, isSet, objOrEmpty, type Obj } from './util.js';
 
-export const supportedProtocols = ['SCTP', 'TCP', 'UDP'];
 const serviceTypes = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const maxClientIPAffinitySeconds = 86400;
 
@@ -23,21 +23,6 @@ export function externallyAccessible(spec: Obj): boolean {
 
 function needsHealthCheck(spec: Obj): boolean {
   return asString(spec.type) === 'LoadBalancer' && asString(spec.externalTrafficPolicy) === 'Local';
-}
-
-/** A port given as a number must be a valid port; given as text it must be an IANA service name. */
-export function validatePortNumOrName(port: unknown, path: string): FieldError[] {
-  if (typeof port === 'string') return isValidPortName(port).map((m) => fieldErr.invalid(path, port, m));
-  const n = asNumber(port);
-  return isValidPortNum(n).map((m) => fieldErr.invalid(path, n, m));
-}
-
-export function validateDNS1123Label(value: string, path: string): FieldError[] {
-  return isDNS1123Label(value).map((m) => fieldErr.invalid(path, value, m));
-}
-
-export function validateQualifiedName(value: string, path: string): FieldError[] {
-  return isQualifiedName(value).map((m) => fieldErr.invalid(path, value, m));
 }
 
 function validateServicePort(port: Obj, requireName: boolean, names: Set<string>, path: string): FieldError[] {
