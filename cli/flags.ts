@@ -11,8 +11,14 @@ export class CliError extends SvcnetError {
 export type FlagSpec = Record<string, { type: 'string' | 'boolean'; default?: string | boolean; help: string; multiple?: boolean }>;
 
 export function parseFlags<T extends FlagSpec>(argv: string[], spec: T, command: string): { values: Record<keyof T, string | boolean | string[] | undefined>; help: boolean } {
-  const options: Record<string, { type: 'string' | 'boolean'; default?: string | boolean; multiple?: boolean }> = { help: { type: 'boolean' } };
-  for (const [name, f] of Object.entries(spec)) options[name] = { type: f.type, default: f.default, multiple: f.multiple };
+  const options: Record<string, { type: 'string' | 'boolean'; default?: string | boolean | string[]; multiple?: boolean }> = { help: { type: 'boolean' } };
+  for (const [name, f] of Object.entries(spec)) {
+    // parseArgs refuses keys that are present but undefined.
+    const o: { type: 'string' | 'boolean'; default?: string | boolean | string[]; multiple?: boolean } = { type: f.type };
+    if (f.multiple) o.multiple = true;
+    if (f.default !== undefined) o.default = f.multiple && typeof f.default === 'string' ? (f.default ? [f.default] : []) : f.default;
+    options[name] = o as never;
+  }
   try {
     const { values } = parseArgs({ args: argv, options: options as never, allowPositionals: false, strict: true });
     return { values: values as never, help: Boolean((values as { help?: boolean }).help) };
