@@ -33,14 +33,24 @@ function syncClusterIPs(spec: Obj): void {
   else if (!asString(spec.clusterIP) && ips.length > 0) spec.clusterIP = ips[0];
 }
 
-/** This cluster is single-stack: every Service with a cluster IP (or headless) gets one family. */
+const otherFamily = (f: string) => (f === 'IPv6' ? 'IPv4' : 'IPv6');
+
+/**
+ * IP families as the registry's initIPFamilyFields sets them on this single-stack IPv4 cluster:
+ * inferred from given cluster IPs, else IPv4, SingleStack. Headless Services without a selector
+ * default to RequireDualStack and list both families (they get no cluster IP anyway).
+ */
 function defaultIPFamilies(spec: Obj): void {
   if (spec.type === 'ExternalName') return;
-  if (!isSet(spec.ipFamilyPolicy)) spec.ipFamilyPolicy = 'SingleStack';
-  if (asArray(spec.ipFamilies).length === 0) {
-    const first = asString(asArray(spec.clusterIPs)[0]);
-    spec.ipFamilies = [first && first !== 'None' && isIPv6String(first) ? 'IPv6' : 'IPv4'];
-  }
+  const headlessSelectorless = spec.clusterIP === 'None' && Object.keys(asObj(spec.selector) ?? {}).length === 0;
+  if (!isSet(spec.ipFamilyPolicy)) spec.ipFamilyPolicy = headlessSelectorless ? 'RequireDualStack' : 'SingleStack';
+  const families = asArray(spec.ipFamilies).map(asString);
+  asArray(spec.clusterIPs).forEach((ip, i) => {
+    if (ip !== 'None' && i >= families.length && asString(ip)) families.push(isIPv6String(asString(ip)) ? 'IPv6' : 'IPv4');
+  });
+  if (families.length === 0) families.push('IPv4');
+  if (headlessSelectorless && families.length < 2 && spec.ipFamilyPolicy !== 'SingleStack') families.push(otherFamily(families[0]));
+  spec.ipFamilies = families;
 }
 
 export function defaultService(svc: Obj): void {

@@ -25,8 +25,23 @@ test('Service defaults: ClientIP timeout, LoadBalancer node ports, ExternalName 
   assert.equal((lb.spec as { allocateLoadBalancerNodePorts: boolean }).allocateLoadBalancerNodePorts, true);
   const ext = defaulted(object('v1', 'Service', 'c', { spec: { type: 'ExternalName', externalName: 'db.example.com' } }));
   assert.deepEqual(ext.spec, { type: 'ExternalName', externalName: 'db.example.com', sessionAffinity: 'None' });
-  const headless = defaulted(object('v1', 'Service', 'd', { spec: { clusterIP: 'None' } }));
-  assert.deepEqual((headless.spec as { clusterIPs: string[] }).clusterIPs, ['None']);
+  const headless = defaulted(object('v1', 'Service', 'd', { spec: { clusterIP: 'None', selector: { app: 'db' } } }));
+  assert.deepEqual(headless.spec, {
+    clusterIP: 'None',
+    clusterIPs: ['None'],
+    selector: { app: 'db' },
+    sessionAffinity: 'None',
+    type: 'ClusterIP',
+    internalTrafficPolicy: 'Cluster',
+    ipFamilyPolicy: 'SingleStack',
+    ipFamilies: ['IPv4'],
+  });
+  // Headless without a selector: the registry's special case, both families and RequireDualStack.
+  const selectorless = defaulted(object('v1', 'Service', 'e', { spec: { clusterIP: 'None', ports: [{ port: 5432 }] } }));
+  assert.equal((selectorless.spec as { ipFamilyPolicy: string }).ipFamilyPolicy, 'RequireDualStack');
+  assert.deepEqual((selectorless.spec as { ipFamilies: string[] }).ipFamilies, ['IPv4', 'IPv6']);
+  const v6 = defaulted(object('v1', 'Service', 'f', { spec: { clusterIP: 'fd00::10', ports: [{ port: 80 }] } }));
+  assert.deepEqual((v6.spec as { ipFamilies: string[] }).ipFamilies, ['IPv6']);
 });
 
 test('Pod defaults (reference §8.2)', () => {

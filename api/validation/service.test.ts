@@ -49,6 +49,7 @@ const cases: { name: string; svc: ReturnType<typeof service>; want: string[] }[]
   { name: 'nodePort on ClusterIP', svc: service('x', { ports: [{ port: 80, nodePort: 30080 }] }), want: ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"] },
   { name: 'headless NodePort', svc: service('x', { type: 'NodePort', clusterIP: 'None', ports: [{ port: 80 }] }), want: ['spec.clusterIPs[0]: Invalid value: "None": may not be set to \'None\' for NodePort services'] },
   { name: 'headless without ports', svc: service('x', { clusterIP: 'None', selector: { app: 'x' } }), want: [] },
+  { name: 'headless without selector (both families)', svc: service('x', { clusterIP: 'None', ports: [{ port: 5432 }] }), want: [] },
   { name: 'ports required', svc: service('x', { selector: { app: 'x' } }), want: ['spec.ports: Required value'] },
   { name: 'ExternalName needs externalName', svc: service('x', { type: 'ExternalName' }), want: ['spec.externalName: Required value'] },
   { name: 'ExternalName with name', svc: service('x', { type: 'ExternalName', externalName: 'db.example.com.' }), want: [] },
