@@ -118,29 +118,32 @@ export function itemElement(item: unknown, index: number, meta: FieldMeta | unde
 
 /**
  * The fields an object sets (typed.ToFieldSet): scalar and atomic leaves, keyed/set list items, map
- * entries, and struct fields that are null or empty objects.
+ * entries, and struct fields that are null or empty objects. With `containers`, maps and non-atomic
+ * lists are members too, as they are in the "added" fields of an update (the `.` under `f:labels`).
  */
-export function fieldSetOf(value: unknown, meta: FieldMeta | undefined): FieldSet {
+export function fieldSetOf(value: unknown, meta: FieldMeta | undefined, containers = false): FieldSet {
   const set = new FieldSet();
-  walkFields(value, meta, [], set);
+  walkFields(value, meta, [], set, containers);
   return set;
 }
 
-function walkFields(value: unknown, meta: FieldMeta | undefined, path: PathElement[], set: FieldSet): void {
+function walkFields(value: unknown, meta: FieldMeta | undefined, path: PathElement[], set: FieldSet, containers: boolean): void {
   const leaf = () => path.length > 0 && set.insert(path);
   if (meta?.atomic || value === null || typeof value !== 'object') return void leaf();
   if (Array.isArray(value)) {
     if (listTypeOf(meta) === 'atomic') return void leaf();
+    if (containers) leaf();
     value.forEach((item, i) => {
       const itemPath = [...path, itemElement(item, i, meta)];
-      walkFields(item, meta?.items, itemPath, set);
+      walkFields(item, meta?.items, itemPath, set, containers);
       set.insert(itemPath);
     });
     return;
   }
+  if (containers && meta?.map) leaf();
   for (const [k, v] of Object.entries(value)) {
     const childPath = [...path, `f:${k}`];
-    walkFields(v, meta?.map ? meta.items : fieldMeta(meta, k), childPath, set);
+    walkFields(v, meta?.map ? meta.items : fieldMeta(meta, k), childPath, set, containers);
     if (meta?.map || v === null || (isPlainObject(v) && Object.keys(v).length === 0)) set.insert(childPath);
   }
 }

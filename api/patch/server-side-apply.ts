@@ -16,7 +16,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ApiError, badRequest, fieldErr, invalid } from '../errors.js';
 import { isPlainObject } from '../types.js';
-import { type FieldPath, FieldSet, childMeta, fieldSetOf, itemElement, listTypeOf, locate, pathString, valueAt } from './field-set.js';
+import { type FieldPath, FieldSet, childMeta, fieldSetOf, itemElement, listTypeOf, locate, pathString } from './field-set.js';
+import { type Manager, type ManagedFieldsEntry, changedFields, managerIdentifier, printManager, readManagers, rfc3339, untracked, withManagedFields } from './managed-fields.js';
 import { type FieldMeta, schemaForKind } from './schema.js';
 
 export interface ApplyOptions {
@@ -26,31 +27,7 @@ export interface ApplyOptions {
   now: Date;
 }
 
-interface ManagedFieldsEntry {
-  manager: string;
-  operation: string;
-  apiVersion?: string;
-  time?: string;
-  fieldsType?: string;
-  fieldsV1?: unknown;
-  subresource?: string;
-}
-
-interface Manager {
-  entry: ManagedFieldsEntry;
-  set: FieldSet;
-  changed: boolean;
-}
-
 type JsonMap = Record<string, any>;
-
-/** Fields never tracked (stripMetaManager): type and identity metadata. */
-const untracked = new FieldSet([
-  ['f:apiVersion'],
-  ['f:kind'],
-  ['f:metadata'],
-  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((f) => ['f:metadata', `f:${f}`]),
-]);
 
 /** Applies `applied` for `opts.fieldManager`; `live` undefined means the apply creates the object. */
 export function applyServerSideApply(live: object | undefined, applied: object, opts: ApplyOptions): object {
@@ -92,20 +69,10 @@ function validateRequest(applied: object, opts: ApplyOptions): void {
   if (Array.isArray(managed) && managed.length > 0) throw badRequest('metadata.managedFields must be nil');
 }
 
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
   if (!isPlainObject(v)) return v;
   return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
-}
-
-function readManagers(obj: JsonMap): Manager[] {
-  const list = obj.metadata?.managedFields;
-  if (!Array.isArray(list)) return [];
-  return list.filter(isPlainObject).map((e) => ({ entry: e as unknown as ManagedFieldsEntry, set: FieldSet.fromFieldsV1(e.fieldsV1), changed: false }));
 }
 
 function isApplier(e: ManagedFieldsEntry, fieldManager: string): boolean {
@@ -177,19 +144,6 @@ function mergeLists(lhs: unknown[], rhs: unknown[], meta: FieldMeta | undefined)
   return out;
 }
 
-/** Fields of `after` that are new or whose leaf value differs from `before` (Compare: added ∪ modified). */
-function changedFields(before: unknown, after: unknown, meta: FieldMeta | undefined): FieldSet {
-  const beforeSet = fieldSetOf(before, meta);
-  const afterSet = fieldSetOf(after, meta);
-  return new FieldSet(
-    afterSet.paths().filter((p) => {
-      if (!beforeSet.has(p)) return true;
-      if (afterSet.hasDescendant(p)) return false;
-      return !isDeepStrictEqual(valueAt(before, p, meta), valueAt(after, p, meta));
-    }),
-  );
-}
-
 function resolveConflicts(others: Manager[], changed: FieldSet, force: boolean): void {
   const conflicts = others.map((m) => ({ manager: m, paths: m.set.intersection(changed).paths() })).filter((c) => c.paths.length > 0);
   if (conflicts.length === 0) return;
@@ -198,21 +152,6 @@ function resolveConflicts(others: Manager[], changed: FieldSet, force: boolean):
     c.manager.set = c.manager.set.difference(new FieldSet(c.paths));
     c.manager.changed = true;
   }
-}
-
-/** Go's manager identifier: the entry without time and fields (and without apiVersion for appliers). */
-function managerIdentifier(e: ManagedFieldsEntry): string {
-  const id: Record<string, string> = { manager: e.manager, operation: e.operation };
-  if (e.operation !== 'Apply' && e.apiVersion) id.apiVersion = e.apiVersion;
-  if (e.subresource) id.subresource = e.subresource;
-  return JSON.stringify(id);
-}
-
-function printManager(e: ManagedFieldsEntry): string {
-  let s = JSON.stringify(e.manager);
-  if (e.subresource) s += ` with subresource ${JSON.stringify(e.subresource)}`;
-  if (e.operation === 'Update') s += e.time ? ` using ${e.apiVersion} at ${e.time}` : ` using ${e.apiVersion}`;
-  return s;
 }
 
 /** internal.NewConflictError: one conflict on one line, several grouped by manager. */
@@ -268,19 +207,3 @@ function removeAt(obj: JsonMap, path: FieldPath, meta: FieldMeta | undefined): v
   }
 }
 
-function withManagedFields(obj: JsonMap, entries: ManagedFieldsEntry[]): JsonMap {
-  const sorted = [...entries].sort(compareEntries);
-  if (!isPlainObject(obj.metadata)) obj.metadata = {};
-  if (sorted.length) obj.metadata.managedFields = sorted;
-  else delete obj.metadata.managedFields;
-  return obj;
-}
-
-/** sortEncodedManagedFields: by operation, time, manager, apiVersion, subresource. */
-function compareEntries(a: ManagedFieldsEntry, b: ManagedFieldsEntry): number {
-  const keys = (e: ManagedFieldsEntry) => [e.operation, e.time ?? '', e.manager, e.apiVersion ?? '', e.subresource ?? ''];
-  const ka = keys(a);
-  const kb = keys(b);
-  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
-  return 0;
-}
