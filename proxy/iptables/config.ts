@@ -41,12 +41,6 @@ export interface IptablesRenderConfig {
   readonly existingNatChains?: readonly string[];
 }
 
-/** Go's fmt.Sprintf("%#08x", v): the digits are zero-padded to 8, then "0x" prepended. */
-export function formatMark(bit: number, format: IptablesProfile['markFormat']): string {
-  const value = (1 << bit) >>> 0;
-  return format === 'go' ? '0x' + value.toString(16).padStart(8, '0') : '0x' + value.toString(16);
-}
-
 /** Go's fmt.Sprintf("%0.10f", 1/n), the --probability of the rule picking endpoint i of n. */
 export function probability(remaining: number): string {
   return (1 / remaining).toFixed(10);

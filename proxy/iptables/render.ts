@@ -7,7 +7,8 @@
 import type { ProxyState } from '../model.js';
 import { parseCidr, cidrContains } from '../ip.js';
 import type { IptablesProfile, IptablesRenderConfig } from './config.js';
-import { formatMark, hostProfile } from './config.js';
+import { hostProfile } from './config.js';
+import { formatMasqueradeMark } from '../traffic-plan.js';
 import { normalizeRestoreText } from './restore-text.js';
 import { RestoreBuffers, type RenderContext } from './context.js';
 import { writeServicePort } from './service-rules.js';
@@ -47,7 +48,7 @@ function renderContext(state: ProxyState, config: IptablesRenderConfig): RenderC
   return {
     ipFamily: state.ipFamily,
     profile,
-    mark: formatMark(config.masqueradeBit ?? 14, profile.markFormat),
+    mark: formatMasqueradeMark(config.masqueradeBit ?? 14, profile.markFormat),
     masqueradeAll: config.masqueradeAll ?? false,
     localhostNodePorts: config.localhostNodePorts ?? true,
     detector: cidr ? { ifLocal: ['-s', cidr], ifNotLocal: ['!', '-s', cidr] } : undefined,

@@ -3,11 +3,10 @@
  * KUBE-NODEPORTS and their filter twins) and the per-service chains EXT, FW, SVC, SVL and SEP.
  * Mirrors the body of kube-proxy's per-service loop, one function per block.
  */
-import type { CategorizedEndpoints } from '../endpoints.js';
-import { categorizeEndpoints } from '../endpoints.js';
+import { planTraffic, type MissingEndpoints, type TrafficPlan } from '../traffic-plan.js';
 import { cidrContains, parseCidr } from '../ip.js';
 import type { Endpoint, ServicePortEntry, ServicePortInfo } from '../model.js';
-import { endpointString, externallyAccessible, protocolLower, servicePortNameString } from '../model.js';
+import { endpointString, protocolLower, servicePortNameString } from '../model.js';
 import { iptablesEndpointChain, iptablesServiceChain } from '../hash.js';
 import { probability } from './config.js';
 import { quoted, type RenderContext, type RestoreBuffers } from './context.js';
@@ -20,22 +19,17 @@ import {
 } from './chains.js';
 
 /** Everything the blocks below decide from, computed once per service port (as upstream does). */
-interface ServicePlan {
+interface ServicePlan extends TrafficPlan {
   readonly svc: ServicePortInfo;
   readonly name: string;
   readonly proto: string;
-  readonly eps: CategorizedEndpoints;
   readonly clusterChain: string;
   readonly localChain: string;
   readonly externalChain: string;
   readonly firewallChain: string;
-  readonly usesClusterChain: boolean;
-  readonly usesLocalChain: boolean;
   readonly internalChain: string;
-  readonly hasInternalEndpoints: boolean;
   readonly externalPolicyChain: string;
-  readonly hasExternalEndpoints: boolean;
-  readonly usesExternalChain: boolean;
+  /** iptables needs the firewall chain only when there are endpoints to protect. */
   readonly usesFirewallChain: boolean;
   /** Filter verdicts for traffic that finds no endpoints: REJECT (none at all) or DROP (none local). */
   readonly internalFilter: FilterVerdict | undefined;
@@ -57,43 +51,36 @@ export function writeServicePort(entry: ServicePortEntry, ctx: RenderContext, ou
   writeInternalMasquerade(plan, ctx, out);
   writeExternalChain(plan, ctx, out, active);
   writeFirewallChain(plan, ctx, out, active);
-  if (plan.usesClusterChain) writePolicyChain(plan, plan.clusterChain, plan.eps.cluster, ctx, out, active);
-  if (plan.usesLocalChain) writePolicyChain(plan, plan.localChain, plan.eps.local, ctx, out, active);
-  for (const ep of plan.eps.allLocallyReachable) writeEndpointChain(plan, ep, ctx, out, active);
+  if (plan.usesClusterChain) writePolicyChain(plan, plan.clusterChain, plan.endpoints.cluster, ctx, out, active);
+  if (plan.usesLocalChain) writePolicyChain(plan, plan.localChain, plan.endpoints.local, ctx, out, active);
+  for (const ep of plan.endpoints.allLocallyReachable) writeEndpointChain(plan, ep, ctx, out, active);
 }
 
 function planServicePort(entry: ServicePortEntry, ctx: RenderContext): ServicePlan {
   const svc = entry.service;
   const name = servicePortNameString(svc);
   const proto = protocolLower(svc);
-  const eps = categorizeEndpoints(entry.endpoints, svc, ctx.nodeTopology);
+  const traffic = planTraffic(entry, ctx.nodeTopology);
   const clusterChain = iptablesServiceChain('clusterPolicy', name, proto);
   const localChain = iptablesServiceChain('localPolicy', name, proto);
-  const hasEndpoints = eps.hasAnyEndpoints;
-  const hasInternalEndpoints = hasEndpoints && !(svc.internalPolicyLocal && eps.local.length === 0);
-  const hasExternalEndpoints = hasEndpoints && !(svc.externalPolicyLocal && eps.local.length === 0);
-  const noLocal = { target: 'DROP', comment: quoted(`${name} has no local endpoints`) } as const;
-  const none = { target: 'REJECT', comment: quoted(`${name} has no endpoints`) } as const;
+  const verdict = (missing: MissingEndpoints): FilterVerdict | undefined =>
+    missing === 'none' ? { target: 'REJECT', comment: quoted(`${name} has no endpoints`) }
+      : missing === 'no-local' ? { target: 'DROP', comment: quoted(`${name} has no local endpoints`) }
+        : undefined;
   return {
+    ...traffic,
     svc,
     name,
     proto,
-    eps,
     clusterChain,
     localChain,
     externalChain: iptablesServiceChain('external', name, proto),
     firewallChain: iptablesServiceChain('firewall', name, proto),
-    usesClusterChain: eps.cluster.length > 0 && (!svc.internalPolicyLocal || externallyAccessible(svc)),
-    usesLocalChain: eps.local.length > 0 && (svc.internalPolicyLocal || (svc.externalPolicyLocal && externallyAccessible(svc))),
     internalChain: svc.internalPolicyLocal ? localChain : clusterChain,
-    hasInternalEndpoints,
     externalPolicyChain: svc.externalPolicyLocal ? localChain : clusterChain,
-    hasExternalEndpoints,
-    // Based on hasEndpoints, not hasExternalEndpoints: the short-circuit rules are needed anyway.
-    usesExternalChain: hasEndpoints && externallyAccessible(svc),
-    usesFirewallChain: hasEndpoints && svc.loadBalancerVIPs.length > 0 && svc.loadBalancerSourceRanges.length > 0,
-    internalFilter: !hasEndpoints ? none : hasInternalEndpoints ? undefined : noLocal,
-    externalFilter: !hasEndpoints ? none : hasExternalEndpoints ? undefined : noLocal,
+    usesFirewallChain: traffic.endpoints.hasAnyEndpoints && svc.loadBalancerVIPs.length > 0 && svc.loadBalancerSourceRanges.length > 0,
+    internalFilter: verdict(traffic.internalMissing),
+    externalFilter: verdict(traffic.externalMissing),
   };
 }
 
@@ -112,7 +99,7 @@ function writeClusterIPCapture(plan: ServicePlan, out: RestoreBuffers): void {
 
 function writeExternalIPCapture(plan: ServicePlan, out: RestoreBuffers): void {
   for (const ip of plan.svc.externalIPs) {
-    if (plan.eps.hasAnyEndpoints) {
+    if (plan.endpoints.hasAnyEndpoints) {
       out.nat('-A', kubeServicesChain, '-m', 'comment', '--comment', quoted(`${plan.name} external IP`), ...dstMatch(plan, ip, plan.svc.port), '-j', plan.externalChain);
     }
     if (plan.externalFilter) {
@@ -124,7 +111,7 @@ function writeExternalIPCapture(plan: ServicePlan, out: RestoreBuffers): void {
 function writeLoadBalancerCapture(plan: ServicePlan, out: RestoreBuffers): void {
   const lbChain = plan.usesFirewallChain ? plan.firewallChain : plan.externalChain;
   for (const ip of plan.svc.loadBalancerVIPs) {
-    if (plan.eps.hasAnyEndpoints) {
+    if (plan.endpoints.hasAnyEndpoints) {
       out.nat('-A', kubeServicesChain, '-m', 'comment', '--comment', quoted(`${plan.name} loadbalancer IP`), ...dstMatch(plan, ip, plan.svc.port), '-j', lbChain);
     }
     if (plan.usesFirewallChain) {
@@ -143,7 +130,7 @@ function writeNodePortCapture(plan: ServicePlan, ctx: RenderContext, out: Restor
   const { svc } = plan;
   if (svc.nodePort === 0) return;
   const protoMatch = ['-m', plan.proto, '-p', plan.proto];
-  if (plan.eps.hasAnyEndpoints) {
+  if (plan.endpoints.hasAnyEndpoints) {
     if (ctx.localhostNodePorts && ctx.ipFamily === 4 && ctx.profile.nfacct) {
       // Same verdict as the next rule; only counts localhost NodePort use for the metric.
       out.nat('-A', kubeNodePortsChain, '-m', 'comment', '--comment', plan.name, ...protoMatch, '-d', '127.0.0.0/8', '--dport', String(svc.nodePort),

@@ -10,6 +10,7 @@ import { NftTransaction } from './transaction.js';
 import { writeSetup } from './setup.js';
 import { writeServicePort, type ServiceContext } from './service-rules.js';
 import { isAffinitySetName, isServiceChainName, kubeProxyTable } from './names.js';
+import { formatMasqueradeMark } from '../traffic-plan.js';
 
 export function renderNftablesRules(state: ProxyState, config: NftablesRenderConfig): string {
   const ipX = state.ipFamily === 6 ? 'ip6' : 'ip';
@@ -18,7 +19,7 @@ export function renderNftablesRules(state: ProxyState, config: NftablesRenderCon
   writeSetup(tx, {
     ipX,
     addrType,
-    mark: formatMark(config.masqueradeBit ?? 14, config.markFormat ?? 'go'),
+    mark: formatMasqueradeMark(config.masqueradeBit ?? 14, config.markFormat ?? 'go'),
     nodePortIPs: nodePortIPs(config),
     serviceCIDRs: config.serviceCIDRs ?? [],
     firstSync: config.firstSync ?? false,
@@ -63,8 +64,3 @@ function writeStaleObjects(tx: NftTransaction, config: NftablesRenderConfig, cha
   }
 }
 
-/** Go's fmt.Sprintf("%#08x", 1<<bit) as kube-proxy prints it, or the short 0x4000 of the tests. */
-function formatMark(bit: number, format: 'go' | 'short'): string {
-  const value = (1 << bit) >>> 0;
-  return format === 'go' ? '0x' + value.toString(16).padStart(8, '0') : '0x' + value.toString(16);
-}

@@ -3,11 +3,10 @@
  * and its service-/local-/external-/firewall-/endpoint- chains and affinity sets. Mirrors the
  * per-service loop of kube-proxy's nftables syncProxyRules, one function per block.
  */
-import type { CategorizedEndpoints } from '../endpoints.js';
-import { categorizeEndpoints } from '../endpoints.js';
+import { planTraffic, type MissingEndpoints, type TrafficPlan } from '../traffic-plan.js';
 import { cidrContains, parseCidr } from '../ip.js';
 import type { Endpoint, ServicePortEntry, ServicePortInfo } from '../model.js';
-import { endpointString, externallyAccessible, protocolLower, servicePortNameString } from '../model.js';
+import { endpointString, protocolLower, servicePortNameString } from '../model.js';
 import { nftEndpointChainBase, nftServiceChainBase } from '../hash.js';
 import type { NodeTopology } from '../endpoints.js';
 import type { NftTransaction } from './transaction.js';
@@ -24,31 +23,26 @@ export interface ServiceContext {
   readonly nodeTopology: NodeTopology;
 }
 
-interface ServicePlan {
+interface ServicePlan extends TrafficPlan {
   readonly svc: ServicePortInfo;
   readonly name: string;
   readonly proto: string;
-  readonly eps: CategorizedEndpoints;
   readonly clusterChain: string;
   readonly localChain: string;
   readonly externalChain: string;
   readonly firewallChain: string;
-  readonly usesClusterChain: boolean;
-  readonly usesLocalChain: boolean;
   readonly internalChain: string;
-  readonly hasInternalEndpoints: boolean;
   readonly externalPolicyChain: string;
-  readonly hasExternalEndpoints: boolean;
-  readonly usesExternalChain: boolean;
   /** Unlike iptables, nftables uses the firewall chain even without endpoints. */
   readonly usesFirewallChain: boolean;
+  /** Map verdicts for traffic that finds no endpoints: reject (none at all) or drop (none local). */
   readonly internalVerdict: string | undefined;
   readonly externalVerdict: string | undefined;
 }
 
 export function writeServicePort(entry: ServicePortEntry, ctx: ServiceContext, tx: NftTransaction, active: Set<string>, affinitySets: Set<string>): void {
   const plan = planServicePort(entry, ctx);
-  for (const ep of plan.eps.allLocallyReachable) {
+  for (const ep of plan.endpoints.allLocallyReachable) {
     ensureChain(tx, endpointChain(plan, ep), active);
     if (plan.svc.sessionAffinity === 'ClientIP') affinitySets.add(affinitySet(plan, ep));
   }
@@ -64,41 +58,33 @@ export function writeServicePort(entry: ServicePortEntry, ctx: ServiceContext, t
   writeExternalChain(plan, ctx, tx);
   writeFirewallChain(plan, ctx, tx);
   writeAffinitySets(plan, ctx, tx);
-  if (plan.usesClusterChain) writePolicyChain(plan, plan.clusterChain, plan.eps.cluster, ctx, tx);
-  if (plan.usesLocalChain) writePolicyChain(plan, plan.localChain, plan.eps.local, ctx, tx);
-  for (const ep of plan.eps.allLocallyReachable) writeEndpointChain(plan, ep, ctx, tx);
+  if (plan.usesClusterChain) writePolicyChain(plan, plan.clusterChain, plan.endpoints.cluster, ctx, tx);
+  if (plan.usesLocalChain) writePolicyChain(plan, plan.localChain, plan.endpoints.local, ctx, tx);
+  for (const ep of plan.endpoints.allLocallyReachable) writeEndpointChain(plan, ep, ctx, tx);
 }
 
 function planServicePort(entry: ServicePortEntry, ctx: ServiceContext): ServicePlan {
   const svc = entry.service;
   const proto = protocolLower(svc);
   const base = nftServiceChainBase(svc.namespace, svc.name, proto, svc.portName);
-  const eps = categorizeEndpoints(entry.endpoints, svc, ctx.nodeTopology);
+  const traffic = planTraffic(entry, ctx.nodeTopology);
   const clusterChain = n.chainPrefix.clusterPolicy + base;
   const localChain = n.chainPrefix.localPolicy + base;
-  const hasEndpoints = eps.hasAnyEndpoints;
-  const hasInternalEndpoints = hasEndpoints && !(svc.internalPolicyLocal && eps.local.length === 0);
-  const hasExternalEndpoints = hasEndpoints && !(svc.externalPolicyLocal && eps.local.length === 0);
-  const reject = `goto ${n.rejectChain}`;
+  const verdict = (missing: MissingEndpoints) => (missing === 'none' ? `goto ${n.rejectChain}` : missing === 'no-local' ? 'drop' : undefined);
   return {
+    ...traffic,
     svc,
     name: servicePortNameString(svc),
     proto,
-    eps,
     clusterChain,
     localChain,
     externalChain: n.chainPrefix.external + base,
     firewallChain: n.chainPrefix.firewall + base,
-    usesClusterChain: eps.cluster.length > 0 && (!svc.internalPolicyLocal || externallyAccessible(svc)),
-    usesLocalChain: eps.local.length > 0 && (svc.internalPolicyLocal || (svc.externalPolicyLocal && externallyAccessible(svc))),
     internalChain: svc.internalPolicyLocal ? localChain : clusterChain,
-    hasInternalEndpoints,
     externalPolicyChain: svc.externalPolicyLocal ? localChain : clusterChain,
-    hasExternalEndpoints,
-    usesExternalChain: hasEndpoints && externallyAccessible(svc),
     usesFirewallChain: svc.loadBalancerVIPs.length > 0 && svc.loadBalancerSourceRanges.length > 0,
-    internalVerdict: !hasEndpoints ? reject : hasInternalEndpoints ? undefined : 'drop',
-    externalVerdict: !hasEndpoints ? reject : hasExternalEndpoints ? undefined : 'drop',
+    internalVerdict: verdict(traffic.internalMissing),
+    externalVerdict: verdict(traffic.externalMissing),
   };
 }
 
@@ -125,7 +111,7 @@ function writeClusterIPElements(plan: ServicePlan, tx: NftTransaction): void {
 
 function writeExternalIPElements(plan: ServicePlan, tx: NftTransaction): void {
   for (const ip of plan.svc.externalIPs) {
-    if (plan.eps.hasAnyEndpoints) tx.addElement(n.serviceIPsMap, { key: key(plan, ip), value: [`goto ${plan.externalChain}`] });
+    if (plan.endpoints.hasAnyEndpoints) tx.addElement(n.serviceIPsMap, { key: key(plan, ip), value: [`goto ${plan.externalChain}`] });
     // No endpoints at all (reject), or none for external traffic (drop what EXT did not short-circuit).
     if (plan.externalVerdict) tx.addElement(n.noEndpointServicesMap, { key: key(plan, ip), value: [plan.externalVerdict], comment: plan.name });
   }
@@ -133,7 +119,7 @@ function writeExternalIPElements(plan: ServicePlan, tx: NftTransaction): void {
 
 function writeLoadBalancerElements(plan: ServicePlan, tx: NftTransaction): void {
   for (const ip of plan.svc.loadBalancerVIPs) {
-    if (plan.eps.hasAnyEndpoints) tx.addElement(n.serviceIPsMap, { key: key(plan, ip), value: [`goto ${plan.externalChain}`] });
+    if (plan.endpoints.hasAnyEndpoints) tx.addElement(n.serviceIPsMap, { key: key(plan, ip), value: [`goto ${plan.externalChain}`] });
     if (plan.usesFirewallChain) tx.addElement(n.firewallIPsMap, { key: key(plan, ip), value: [`goto ${plan.firewallChain}`] });
   }
   if (!plan.externalVerdict) return;
@@ -147,7 +133,7 @@ function writeNodePortElements(plan: ServicePlan, tx: NftTransaction): void {
   const nodePort = plan.svc.nodePort;
   if (nodePort === 0) return;
   const npKey = [plan.proto, String(nodePort)];
-  if (plan.eps.hasAnyEndpoints) tx.addElement(n.serviceNodePortsMap, { key: npKey, value: [`goto ${plan.externalChain}`] });
+  if (plan.endpoints.hasAnyEndpoints) tx.addElement(n.serviceNodePortsMap, { key: npKey, value: [`goto ${plan.externalChain}`] });
   if (plan.externalVerdict) tx.addElement(n.noEndpointNodePortsMap, { key: npKey, value: [plan.externalVerdict], comment: plan.name });
 }
 
@@ -190,7 +176,7 @@ function writeFirewallChain(plan: ServicePlan, ctx: ServiceContext, tx: NftTrans
 /** Affinity is per source IP and service port, whichever service address was used. */
 function writeAffinitySets(plan: ServicePlan, ctx: ServiceContext, tx: NftTransaction): void {
   if (plan.svc.sessionAffinity !== 'ClientIP') return;
-  for (const ep of plan.eps.allLocallyReachable) {
+  for (const ep of plan.endpoints.allLocallyReachable) {
     // "dynamic" is required in practice: RHEL 8 adds it itself and a later re-add would then fail.
     tx.addSet(affinitySet(plan, ep), { type: ctx.addrType, flags: ['dynamic', 'timeout'], timeoutSeconds: plan.svc.stickyMaxAgeSeconds });
   }

@@ -79,4 +79,10 @@ export const nginxFlowCases: readonly FlowCase[] = [
     expect: { output: '' },
     nftables: { output: 'REJECT', reason: 'cluster-ips-check' },
   },
+  {
+    name: 'walkthrough: ping to the cluster IP gets no answer (fact 27)',
+    packet: { src: '10.244.0.50', dst: '10.96.0.100', port: 0, proto: 'icmp' },
+    expect: { output: '' },
+    nftables: { output: 'REJECT', reason: 'cluster-ips-check rejects it: ping reports port unreachable' },
+  },
 ];

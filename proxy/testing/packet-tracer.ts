@@ -11,7 +11,8 @@ export interface Packet {
   readonly src: string;
   readonly dst: string;
   readonly port: number;
-  readonly proto?: 'tcp' | 'udp' | 'sctp';
+  /** icmp stands for ping: no port, matched by no service rule. */
+  readonly proto?: 'tcp' | 'udp' | 'sctp' | 'icmp';
 }
 
 export interface TraceResult {
