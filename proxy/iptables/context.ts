@@ -23,6 +23,8 @@ export interface RenderContext {
   /** More than 1000 endpoints: per-endpoint comments are left out to shrink the ruleset. */
   readonly largeClusterMode: boolean;
   readonly nodePortAddresses: readonly string[] | undefined;
+  /** Partial sync: only these services ("ns/name") get their chains rewritten. */
+  readonly changedServices: ReadonlySet<string> | undefined;
 }
 
 /** The filter and nat chain-declaration and rule buffers, in kube-proxy's write order. */

@@ -1,6 +1,6 @@
 /**
  * renderIptablesRules: the iptables-restore input kube-proxy v1.32 (iptables mode) writes for a
- * full sync, rule for rule (pkg/proxy/iptables/proxier.go syncProxyRules), in the canonical order
+ * sync, rule for rule (pkg/proxy/iptables/proxier.go syncProxyRules), in the canonical order
  * of upstream's sortIPTablesRules. Pure: the kernel state it needs (existing nat chains) comes in
  * through the config.
  */
@@ -56,6 +56,7 @@ function renderContext(state: ProxyState, config: IptablesRenderConfig): RenderC
     nodeTopology: config.nodeTopology ?? {},
     largeClusterMode: totalEndpoints > largeClusterEndpointsThreshold,
     nodePortAddresses: config.nodePortAddresses,
+    changedServices: config.changedServices,
   };
 }
 
@@ -109,8 +110,8 @@ function writeNodePortsJump(out: RestoreBuffers, ctx: RenderContext): void {
     out.nat('-A', kubeServicesChain, '-m', 'comment', '--comment', comment, ...destinations, '-j', kubeNodePortsChain);
     return;
   }
+  const loopback = parseCidr(ctx.ipFamily === 4 ? '127.0.0.0/8' : '::1/128')!;
   for (const ip of ctx.nodePortAddresses) {
-    const loopback = parseCidr(ctx.ipFamily === 4 ? '127.0.0.0/8' : '::1/128')!;
     // Loopback NodePorts exist only for IPv4 with localhostNodePorts (kube-proxy logs and skips).
     if (cidrContains(loopback, ip) && (ctx.ipFamily === 6 || !ctx.localhostNodePorts)) continue;
     out.nat('-A', kubeServicesChain, '-m', 'comment', '--comment', comment, '-d', ip, '-j', kubeNodePortsChain);
