@@ -6,13 +6,14 @@
  * the apiserver's interpretStrategicMergePatchError does (400, 422 or a bare 500).
  */
 import { isPlainObject } from '../types.js';
+import { directiveMarker, discardNullValues, removeDirectives, stripDirectives } from './directives.js';
+import { normalizeElementOrder, sameItem } from './element-order.js';
 import { goTypeName, goValue, jsonKindName } from './go-format.js';
 import { patchBadRequest, patchInternal, patchUnprocessable } from './patch-errors.js';
 import { type FieldMeta, fieldMeta, schemaForKind, smpListStrategy } from './schema.js';
 
 type JsonMap = Record<string, unknown>;
 
-const directiveMarker = '$patch';
 const setElementOrderPrefix = '$setElementOrder';
 const deleteFromPrimitiveListPrefix = '$deleteFromPrimitiveList';
 const retainKeysDirective = '$retainKeys';
@@ -89,31 +90,6 @@ function setWithoutDirectives(target: JsonMap, key: string, value: unknown): voi
   const { value: cleaned, keep } = removeDirectives(value);
   if (keep) target[key] = cleaned;
   else delete target[key];
-}
-
-/** Drops maps carrying `$patch` (and list items that are such maps); such a value is not kept at all. */
-function removeDirectives(v: unknown): { value: unknown; keep: boolean } {
-  if (Array.isArray(v)) return { value: v.map(removeDirectives).filter((r) => r.keep).map((r) => r.value), keep: true };
-  if (!isPlainObject(v)) return { value: v, keep: true };
-  if (directiveMarker in v) return { value: undefined, keep: false };
-  for (const [k, x] of Object.entries(v)) {
-    const r = removeDirectives(x);
-    if (r.keep) v[k] = r.value;
-    else delete v[k];
-  }
-  return { value: v, keep: true };
-}
-
-/** New content never carries nulls (IgnoreUnmatchedNulls). */
-function discardNullValues(v: unknown): unknown {
-  if (Array.isArray(v)) v.forEach(discardNullValues);
-  else if (isPlainObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      if (x === null) delete v[k];
-      else discardNullValues(x);
-    }
-  }
-  return v;
 }
 
 /** `$retainKeys`: the map keeps only the listed keys; the patch may not set others. */
@@ -302,54 +278,4 @@ function mergeByKey(original: JsonMap[], patch: JsonMap[], mergeKey: string, ite
     else result.push(mergeMap(undefined, item, itemMeta));
   }
   return result;
-}
-
-function sameItem(a: unknown, b: unknown, mergeKey: string): boolean {
-  if (!mergeKey) return a === b;
-  return isPlainObject(a) && isPlainObject(b) && a[mergeKey] === b[mergeKey];
-}
-
-function indexIn(list: unknown[], item: unknown, mergeKey: string): number {
-  return list.findIndex((x) => sameItem(x, item, mergeKey));
-}
-
-/**
- * normalizeElementOrder: patch items in `patchOrder`, server-only items in `serverOrder`, then the
- * two interleaved so a server-only item comes first only when both are live and it was live first.
- */
-function normalizeElementOrder(patchItems: unknown[], serverOnly: unknown[], patchOrder: unknown[], serverOrder: unknown[], mergeKey: string): unknown[] {
-  const sortBy = (items: unknown[], order: unknown[]) =>
-    [...items].sort((a, b) => {
-      const ia = indexIn(order, a, mergeKey);
-      const ib = indexIn(order, b, mergeKey);
-      return ia >= 0 && ib >= 0 ? ia - ib : 0;
-    });
-  const right = sortBy(patchItems, patchOrder);
-  const left = sortBy(serverOnly, serverOrder);
-  const out: unknown[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < left.length || j < right.length) {
-    if (i >= left.length) out.push(right[j++]);
-    else if (j >= right.length) out.push(left[i++]);
-    else {
-      const li = indexIn(serverOrder, left[i], mergeKey);
-      const ri = indexIn(serverOrder, right[j], mergeKey);
-      if (li >= 0 && ri >= 0 && li < ri) out.push(left[i++]);
-      else out.push(right[j++]);
-    }
-  }
-  return out;
-}
-
-/**
- * Directive keys left in the result (inside replaced values or lists) are not fields of any kind;
- * the apiserver loses them when it decodes into the typed object.
- */
-function stripDirectives(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripDirectives);
-  if (!isPlainObject(v)) return v;
-  const out: JsonMap = {};
-  for (const [k, x] of Object.entries(v)) if (!k.startsWith('$')) out[k] = stripDirectives(x);
-  return out;
 }
