@@ -9,10 +9,10 @@ import type { KubeObject } from '../types.js';
 import { isPlainObject } from '../types.js';
 import type { Registry, WriteOptions, DeleteOptions } from '../registry/registry.js';
 import { parseFieldValidation } from '../registry/field-validation.js';
-import { renderTable } from '../tables/index.js';
+import { encodeList, encodeObject, encodeTable } from './encode.js';
 import { applyJsonPatch, applyMergePatch, applyServerSideApply, applyStrategicMergePatch } from '../patch/index.js';
 import { convertLegacyIngress } from '../validation/index.js';
-import { decodeBody, mediaType, readBody, sendJson, warningHeaders } from './http-util.js';
+import { decodeBody, mediaType, readBody, sendJson, sendJsonText, warningHeaders } from './http-util.js';
 import { presentationFor } from './negotiate.js';
 import { decodeContinue, encodeContinue, filterFromQuery, parseLimit } from './list-query.js';
 import { legacyIngressVersions } from '../resources.js';
@@ -37,9 +37,9 @@ export function handleGet(ctx: HandlerContext): void {
   const obj = ctx.registry.get(ctx.ri, ctx.namespace, ctx.name!);
   const p = presentationFor(ctx.req.headers.accept, ctx.query);
   if (p.table) {
-    sendJson(ctx.res, 200, renderTable(ctx.ri, [obj], { now: now(), includeObject: p.includeObject, resourceVersion: obj.metadata.resourceVersion }));
+    sendJsonText(ctx.res, 200, encodeTable(ctx.ri, [obj], { now: now(), includeObject: p.includeObject, resourceVersion: obj.metadata.resourceVersion }));
   } else {
-    sendJson(ctx.res, 200, obj);
+    sendJsonText(ctx.res, 200, encodeObject(obj));
   }
 }
 
@@ -70,10 +70,10 @@ export function handleList(ctx: HandlerContext): void {
   }
   const p = presentationFor(ctx.req.headers.accept, query);
   if (p.table) {
-    sendJson(ctx.res, 200, renderTable(ri, items, { now: now(), includeObject: p.includeObject, resourceVersion: meta.resourceVersion, continueToken: meta.continue }));
+    sendJsonText(ctx.res, 200, encodeTable(ri, items, { now: now(), includeObject: p.includeObject, resourceVersion: meta.resourceVersion, continueToken: meta.continue, remainingItemCount: meta.remainingItemCount }));
     return;
   }
-  sendJson(ctx.res, 200, { kind: ri.listKind, apiVersion: apiVersionOf(ri), metadata: meta, items });
+  sendJsonText(ctx.res, 200, encodeList(ri, apiVersionOf(ri), meta, items));
 }
 
 function writeOptions(query: URLSearchParams): WriteOptions {

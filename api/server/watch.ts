@@ -5,7 +5,7 @@
  * stop matching the selectors arrive as ADDED or DELETED, as the watch cache sends them.
  */
 import { gone, ApiError, badRequest } from '../errors.js';
-import { renderTable } from '../tables/index.js';
+import { encodeObject, encodeTable } from './encode.js';
 import type { StoreEvent } from '../../store/types.js';
 import { StoreError } from '../../store/errors.js';
 import { apiVersionOf } from '../resources.js';
@@ -48,18 +48,20 @@ export function handleWatch(ctx: HandlerContext): void {
   };
   ctx.watches?.add(close);
 
-  const encodeObject = (obj: KubeObject): unknown => {
-    if (!presentation.table) return obj;
-    const table = renderTable(ri, [obj], { now: new Date(), includeObject: presentation.includeObject, resourceVersion: obj.metadata.resourceVersion, includeColumnDefinitions: firstTable });
+  /** The event's object as text: the object itself, or a one-row Table for kubectl get -w. */
+  const encodeEventObject = (obj: KubeObject): string => {
+    if (!presentation.table) return encodeObject(obj);
+    const table = encodeTable(ri, [obj], { now: new Date(), includeObject: presentation.includeObject, resourceVersion: obj.metadata.resourceVersion, includeColumnDefinitions: firstTable });
     firstTable = false;
     return table;
   };
 
-  const send = (type: EventType, object: unknown) => {
+  const sendText = (type: EventType, objectText: string) => {
     if (closed) return;
-    res.write(JSON.stringify({ type, object }) + '\n');
+    res.write(`{"type":"${type}","object":${objectText}}\n`);
     if (res.writableLength > maxBufferedBytes) close();
   };
+  const send = (type: EventType, object: unknown) => sendText(type, JSON.stringify(object));
 
   const sendBookmark = (rev: number, initialEventsEnd = false) => {
     const metadata: Record<string, unknown> = { resourceVersion: String(rev) };
@@ -71,12 +73,12 @@ export function handleWatch(ctx: HandlerContext): void {
     const now = filter.matches(e.value);
     const before = e.prev !== undefined && filter.matches(e.prev);
     if (e.type === 'DELETED') {
-      if (before || now) send('DELETED', encodeObject(e.value));
+      if (before || now) sendText('DELETED', encodeEventObject(e.value));
       return;
     }
-    if (now && (e.type === 'ADDED' || !before)) send('ADDED', encodeObject(e.value));
-    else if (now) send('MODIFIED', encodeObject(e.value));
-    else if (before) send('DELETED', encodeObject(e.value));
+    if (now && (e.type === 'ADDED' || !before)) sendText('ADDED', encodeEventObject(e.value));
+    else if (now) sendText('MODIFIED', encodeEventObject(e.value));
+    else if (before) sendText('DELETED', encodeEventObject(e.value));
   };
 
   req.on('close', close);
@@ -85,7 +87,7 @@ export function handleWatch(ctx: HandlerContext): void {
   let fromRev: number;
   if (rvParam === '' || rvParam === '0' || sendInitialEvents) {
     const listed = registry.list(ri, ctx.namespace);
-    for (const item of listed.items) if (filter.matches(item.value)) send('ADDED', encodeObject(item.value));
+    for (const item of listed.items) if (filter.matches(item.value)) sendText('ADDED', encodeEventObject(item.value));
     fromRev = listed.rev;
     if (sendInitialEvents && bookmarks) sendBookmark(fromRev, true);
   } else {
