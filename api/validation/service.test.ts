@@ -116,3 +116,26 @@ test('Service update: name is immutable', () => {
   const old = service('web', { ports: [{ port: 80 }] });
   assert.deepEqual(errorsOf(service('web2', { ports: [{ port: 80 }] }), old), ['metadata.name: Invalid value: "web2": field is immutable']);
 });
+
+test('Service update: NodePort → ClusterIP drops the node ports and traffic policy it no longer uses', () => {
+  const old = service('web', { type: 'NodePort', clusterIP: '10.96.0.5', ports: [{ port: 80, nodePort: 30080 }] });
+  // What `kubectl patch -p '{"spec":{"type":"ClusterIP"}}'` sends: the old object with a new type.
+  const patched = service('web', { type: 'ClusterIP', clusterIP: '10.96.0.5', externalTrafficPolicy: 'Cluster', ports: [{ port: 80, nodePort: 30080 }] });
+  assert.deepEqual(errorsOf(patched, old), []);
+  const asked = service('web', { type: 'ClusterIP', clusterIP: '10.96.0.5', ports: [{ port: 80, nodePort: 30081 }] });
+  assert.deepEqual(errorsOf(asked, old), ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"]);
+});
+
+test('Service update: ClusterIP → ExternalName drops the cluster IP', () => {
+  const old = service('web', { clusterIP: '10.96.0.5', ports: [{ port: 80 }] });
+  const patched = service('web', { type: 'ExternalName', externalName: 'db.example.com', clusterIP: '10.96.0.5', ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ports: [{ port: 80 }] });
+  assert.deepEqual(errorsOf(patched, old), []);
+});
+
+test('Service update: LoadBalancer → NodePort may keep the stored load-balancer status', () => {
+  const old = service('web', { type: 'LoadBalancer', clusterIP: '10.96.0.5', ports: [{ port: 80, nodePort: 30080 }] });
+  old.status = { loadBalancer: { ingress: [{ ip: '192.168.1.10', ipMode: 'VIP' }] } };
+  const changed = service('web', { type: 'NodePort', clusterIP: '10.96.0.5', ports: [{ port: 80, nodePort: 30080 }] });
+  changed.status = old.status;
+  assert.deepEqual(errorsOf(changed, old), []);
+});

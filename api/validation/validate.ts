@@ -15,13 +15,18 @@ import { nameIsDNSSubdomain } from './names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from './objectmeta.js';
 import { validatePod, validatePodUpdate } from './pod.js';
 import { validateService, validateServiceUpdate } from './service.js';
+import { prepareServiceUpdate } from './service-prepare.js';
 import { validateDeploymentStatus, validateIngressStatus, validatePodStatus, validateReplicaSetStatus, validateServiceStatus } from './status.js';
 import type { Obj } from './util.js';
 
 type Validator = (obj: Obj, old?: Obj) => FieldError[];
 
 const validators: Record<string, Validator> = {
-  '/Service': (o, old) => (old ? [...validateServiceUpdate(o, old), ...validateServiceStatus(o)] : validateService(o)),
+  '/Service': (o, old) => {
+    if (!old) return validateService(o);
+    const prepared = prepareServiceUpdate(o, old);
+    return [...validateServiceUpdate(prepared, old), ...validateServiceStatus(prepared)];
+  },
   '/Pod': (o, old) => (old ? [...validatePodUpdate(o, old), ...validatePodStatus(o)] : validatePod(o)),
   '/Namespace': validateNamespace,
   '/Node': validateNode,
