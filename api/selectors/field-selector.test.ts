@@ -86,6 +86,13 @@ test('unsupported fields: kinds with a conversion func vs the default', () => {
   assert.equal(rejection(() => parseFieldSelector('status.replicas=0', replicasets)).message, '"status.replicas" is not a known field selector: only "metadata.name", "metadata.namespace"');
 });
 
+test('cluster-scoped kinds with the default conversion accept metadata.namespace, which is empty', () => {
+  const ingressclasses = resource('networking.k8s.io', 'ingressclasses');
+  const cls: KubeObject = { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' } };
+  assert.ok(parseFieldSelector('metadata.namespace=', ingressclasses).matches(cls));
+  assert.ok(!parseFieldSelector('metadata.namespace=default', ingressclasses).matches(cls));
+});
+
 test('nodes select on spec.unschedulable', () => {
   const s = parseFieldSelector('spec.unschedulable=false', nodes);
   assert.ok(s.matches({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: {} }));

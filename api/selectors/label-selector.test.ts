@@ -26,6 +26,9 @@ test('other parser messages', () => {
   assert.equal(rejection(() => parseLabelSelector('a in x')).message, "unable to parse requirement: found 'x' expected: '('");
   assert.equal(rejection(() => parseLabelSelector('=a')).message, "found '=', expected: !, identifier, or 'end of string'");
   assert.equal(rejection(() => parseLabelSelector('!=a')).message, "found '!=', expected: !, identifier, or 'end of string'");
+  assert.equal(rejection(() => parseLabelSelector('a=(b)')).message, "unable to parse requirement: found '(', expected: identifier");
+  assert.equal(rejection(() => parseLabelSelector('! =a')).message, "unable to parse requirement: found '=', expected: identifier");
+  assert.equal(rejection(() => parseLabelSelector('a in (b c)')).message, "unable to parse requirement: found 'c', expected: ',' or ')'");
 });
 
 test('an invalid key names the <nil> path, as the parser validates it without one', () => {
