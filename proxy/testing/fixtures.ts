@@ -105,3 +105,39 @@ export function nginxState(podIPs: string[] = ['10.244.0.10', '10.244.0.11', '10
     { ipFamily: 4, nodeName: 'node1' },
   );
 }
+
+/** TestLoadBalancer: two LB IPs, source ranges that include the node's own subnet. */
+export function loadBalancerState(): ProxyState {
+  return buildProxyState(
+    [makeService('ns1', 'svc1', {
+      type: 'LoadBalancer', clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 3001 }],
+      loadBalancerSourceRanges: ['192.168.0.0/24', ' 203.0.113.0/25'],
+    }, ['1.2.3.4', '5.6.7.8'])],
+    [makeSlice('ns1', 'svc1', 'svc1-1', [{ ip: '10.180.0.1' }], p80)],
+    { ipFamily: 4, nodeName: testNodeName },
+  );
+}
+
+/** TestNoEndpointsReject: a LoadBalancer with every kind of address and no endpoints. */
+export function noEndpointsState(): ProxyState {
+  return buildProxyState(
+    [makeService('ns1', 'svc1', {
+      type: 'LoadBalancer', clusterIP: '172.30.0.41', externalIPs: ['192.168.99.11'],
+      ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 3001 }],
+    }, ['1.2.3.4'])],
+    [],
+    { ipFamily: 4, nodeName: testNodeName },
+  );
+}
+
+/** eTP=Local LoadBalancer with one endpoint here and one on another node (walkthrough §6). */
+export function localPolicyState(): ProxyState {
+  return buildProxyState(
+    [makeService('ns1', 'svc1', {
+      type: 'LoadBalancer', externalTrafficPolicy: 'Local', clusterIP: '172.30.0.41', healthCheckNodePort: 30000,
+      ports: [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 3001 }],
+    }, ['1.2.3.4'])],
+    [makeSlice('ns1', 'svc1', 'svc1-1', [{ ip: '10.180.0.1', nodeName: testNodeName }, { ip: '10.180.2.1', nodeName: 'node2' }], p80)],
+    { ipFamily: 4, nodeName: testNodeName },
+  );
+}

@@ -86,3 +86,39 @@ export const nginxFlowCases: readonly FlowCase[] = [
     nftables: { output: 'REJECT', reason: 'cluster-ips-check rejects it: ping reports port unreachable' },
   },
 ];
+
+const lbEndpoint = '10.180.0.1:80';
+
+/** Upstream TestLoadBalancer (fixtures.ts loadBalancerState). */
+export const loadBalancerFlowCases: readonly FlowCase[] = [
+  { name: 'LB: pod to cluster IP', packet: { src: pod, dst: '172.30.0.41', port: 80 }, expect: { output: lbEndpoint, masquerade: false } },
+  { name: 'LB: external to NodePort', packet: { src: testExternalClient, dst: testNodeIP, port: 3001 }, expect: { output: lbEndpoint, masquerade: true } },
+  { name: 'LB: NodePort bypasses source ranges', packet: { src: testExternalClientBlocked, dst: testNodeIP, port: 3001 }, expect: { output: lbEndpoint, masquerade: true } },
+  { name: 'LB: accepted external to LB1', packet: { src: testExternalClient, dst: '1.2.3.4', port: 80 }, expect: { output: lbEndpoint, masquerade: true } },
+  { name: 'LB: accepted external to LB2', packet: { src: testExternalClient, dst: '5.6.7.8', port: 80 }, expect: { output: lbEndpoint, masquerade: true } },
+  { name: 'LB: blocked external to LB1', packet: { src: testExternalClientBlocked, dst: '1.2.3.4', port: 80 }, expect: { output: 'DROP' } },
+  { name: 'LB: pod to LB2 is blocked by the source ranges', packet: { src: pod, dst: '5.6.7.8', port: 80 }, expect: { output: 'DROP' } },
+  { name: 'LB: node to LB1 is allowed by a range holding the node', packet: { src: testNodeIP, dst: '1.2.3.4', port: 80 }, expect: { output: lbEndpoint, masquerade: true } },
+  { name: 'LB: same node to LB2, SNATted to the LB IP, implicitly allowed', packet: { src: '5.6.7.8', dst: '5.6.7.8', port: 80 }, expect: { output: lbEndpoint, masquerade: true } },
+];
+
+/** Upstream TestNoEndpointsReject (fixtures.ts noEndpointsState): everything is rejected. */
+export const noEndpointsFlowCases: readonly FlowCase[] = [
+  { name: 'no endpoints: pod to cluster IP', packet: { src: pod, dst: '172.30.0.41', port: 80 }, expect: { output: 'REJECT' } },
+  { name: 'no endpoints: external to external IP', packet: { src: testExternalClient, dst: '192.168.99.11', port: 80 }, expect: { output: 'REJECT' } },
+  { name: 'no endpoints: pod to NodePort', packet: { src: pod, dst: testNodeIP, port: 3001 }, expect: { output: 'REJECT' } },
+  { name: 'no endpoints: external to NodePort', packet: { src: testExternalClient, dst: testNodeIP, port: 3001 }, expect: { output: 'REJECT' } },
+  { name: 'no endpoints: pod to LB IP', packet: { src: pod, dst: '1.2.3.4', port: 80 }, expect: { output: 'REJECT' } },
+  { name: 'no endpoints: external to LB IP', packet: { src: testExternalClient, dst: '1.2.3.4', port: 80 }, expect: { output: 'REJECT' } },
+];
+
+const both = '10.180.0.1:80, 10.180.2.1:80';
+
+/** eTP=Local with a local endpoint (fixtures.ts localPolicyState): outside clients keep their IP. */
+export const localPolicyFlowCases: readonly FlowCase[] = [
+  { name: 'eTP=Local: external to LB IP reaches only the local endpoint, unmasqueraded', packet: { src: testExternalClient, dst: '1.2.3.4', port: 80 }, expect: { output: '10.180.0.1:80', masquerade: false } },
+  { name: 'eTP=Local: external to NodePort reaches only the local endpoint, unmasqueraded', packet: { src: testExternalClient, dst: testNodeIP, port: 3001 }, expect: { output: '10.180.0.1:80', masquerade: false } },
+  { name: 'eTP=Local: pod to LB IP may reach any endpoint', packet: { src: pod, dst: '1.2.3.4', port: 80 }, expect: { output: both, masquerade: false } },
+  { name: 'eTP=Local: node to its own NodePort may reach any endpoint, masqueraded', packet: { src: testNodeIP, dst: testNodeIP, port: 3001 }, expect: { output: both, masquerade: true } },
+  { name: 'eTP=Local: cluster IP uses every endpoint', packet: { src: pod, dst: '172.30.0.41', port: 80 }, expect: { output: both, masquerade: false } },
+];

@@ -6,8 +6,8 @@ import { renderNftablesRules } from '../nftables/render.js';
 import type { ProxyState } from '../model.js';
 import { traceIptables, type Packet, type TraceResult } from './packet-tracer.js';
 import { traceNftables } from './nft-tracer.js';
-import { nginxFlowCases, overallFlowCases, type FlowCase } from './flow-cases.js';
-import { nginxState, overallState, testClusterCIDR, testNodeIP } from './fixtures.js';
+import { loadBalancerFlowCases, localPolicyFlowCases, nginxFlowCases, noEndpointsFlowCases, overallFlowCases, type FlowCase } from './flow-cases.js';
+import { loadBalancerState, localPolicyState, nginxState, noEndpointsState, overallState, testClusterCIDR, testNodeIP } from './fixtures.js';
 
 interface DataPlane {
   readonly mode: 'iptables' | 'nftables';
@@ -46,6 +46,9 @@ for (const plane of dataPlanes) {
   describe(`${plane.mode} packet flows`, () => {
     runCases(plane, overallState(), testClusterCIDR, '172.30.0.0/16', overallFlowCases);
     runCases(plane, nginxState(), '10.244.0.0/16', '10.96.0.0/12', nginxFlowCases);
+    runCases(plane, loadBalancerState(), testClusterCIDR, '172.30.0.0/16', loadBalancerFlowCases);
+    runCases(plane, noEndpointsState(), testClusterCIDR, '172.30.0.0/16', noEndpointsFlowCases);
+    runCases(plane, localPolicyState(), testClusterCIDR, '172.30.0.0/16', localPolicyFlowCases);
   });
 }
 
