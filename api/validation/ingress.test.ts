@@ -19,7 +19,7 @@ const wildcard =
 const cases: { name: string; ing: ReturnType<typeof ingress>; want: string[] }[] = [
   { name: 'valid', ing: ingress({ rules: [rule('foo.bar.com', [path({})])] }), want: [] },
   { name: 'defaultBackend only', ing: ingress({ defaultBackend: svcBackend() }), want: [] },
-  { name: 'neither rules nor defaultBackend', ing: ingress({}), want: ['spec: Invalid value: null: either `defaultBackend` or `rules` must be specified'] },
+  { name: 'neither rules nor defaultBackend', ing: ingress({}), want: ['spec: Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` must be specified'] },
   { name: 'wildcard host', ing: ingress({ rules: [rule('*.foo.com', [path({})])] }), want: [] },
   { name: 'wildcard covers one label only', ing: ingress({ rules: [rule('*.*.foo.com', [path({})])] }), want: [`spec.rules[0].host: Invalid value: "*.*.foo.com": ${wildcard}`] },
   { name: 'IP host', ing: ingress({ rules: [rule('10.0.0.1', [path({})])] }), want: ['spec.rules[0].host: Invalid value: "10.0.0.1": must be a DNS name, not an IP address'] },

@@ -1,5 +1,5 @@
 /** Ingress and IngressClass validation (networking/validation for networking.k8s.io/v1, 1.32). */
-import { fieldErr, type FieldError } from '../errors.js';
+import { fieldErr, GoRepr, type FieldError } from '../errors.js';
 import {
   isDNS1123Subdomain,
   regexError,
@@ -122,13 +122,15 @@ function validateTLS(tls: Obj[]): FieldError[] {
 
 function validateIngressSpec(specValue: unknown): FieldError[] {
   const spec = objOrEmpty(specValue);
-  const rules = asArray(spec.rules).map(objOrEmpty);
+  const ruleList = asArray(spec.rules).map(objOrEmpty);
   const errs: FieldError[] = [];
-  if (rules.length === 0 && !isSet(spec.defaultBackend)) {
-    errs.push(fieldErr.invalid('spec', spec.rules ?? null, 'either `defaultBackend` or `rules` must be specified'));
+  if (ruleList.length === 0 && !isSet(spec.defaultBackend)) {
+    // Upstream shows the (empty) rules slice as Go prints it.
+    const rules = Array.isArray(spec.rules) ? '[]networking.IngressRule{}' : '[]networking.IngressRule(nil)';
+    errs.push(fieldErr.invalid('spec', new GoRepr(rules), 'either `defaultBackend` or `rules` must be specified'));
   }
   if (isSet(spec.defaultBackend)) errs.push(...validateIngressBackend(spec.defaultBackend, 'spec.defaultBackend'));
-  errs.push(...validateRules(rules));
+  errs.push(...validateRules(ruleList));
   errs.push(...validateTLS(asArray(spec.tls).map(objOrEmpty)));
   if (isSet(spec.ingressClassName)) {
     const cls = asString(spec.ingressClassName);
