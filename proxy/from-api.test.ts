@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildProxyState, endpointsFromSlices, servicePortKey, servicePortsFromService } from './from-api.js';
+import { buildProxyState, endpointsFromSlices, nodeIPsFromNode, nodeTopologyFromNode, servicePortKey, servicePortsFromService } from './from-api.js';
 import { makeService, makeSlice, overallState } from './testing/fixtures.js';
 import { servicePortNameString } from './model.js';
 
@@ -106,4 +106,20 @@ test('buildProxyState joins ports to endpoints by name and protocol, in a stable
     ctx,
   );
   assert.equal(udpOnly.servicePorts[0]!.endpoints.length, 0, 'a UDP slice port does not serve a TCP service port');
+});
+
+test('node: zone label and addresses of one family, InternalIP first', () => {
+  const node = {
+    metadata: { name: 'node1', labels: { 'topology.kubernetes.io/zone': 'zone-a' } },
+    status: { addresses: [
+      { type: 'Hostname', address: 'node1' },
+      { type: 'ExternalIP', address: '203.0.113.9' },
+      { type: 'InternalIP', address: '192.168.56.10' },
+      { type: 'InternalIP', address: 'fd00::a' },
+    ] },
+  };
+  assert.deepEqual(nodeTopologyFromNode(node), { zone: 'zone-a' });
+  assert.deepEqual(nodeTopologyFromNode(undefined), {});
+  assert.deepEqual(nodeIPsFromNode(node, 4), ['192.168.56.10', '203.0.113.9']);
+  assert.deepEqual(nodeIPsFromNode(node, 6), ['fd00::a']);
 });

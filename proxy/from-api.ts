@@ -45,6 +45,7 @@ export interface EndpointSliceJson {
 
 export interface NodeJson {
   metadata?: { name?: string; labels?: Record<string, string> };
+  status?: { addresses?: Array<{ type?: string; address?: string }> };
 }
 
 export interface ConversionContext {
@@ -198,6 +199,13 @@ function sliceEndpoints(slice: EndpointSliceJson, port: number, ctx: ConversionC
 export function nodeTopologyFromNode(node: NodeJson | undefined): NodeTopology {
   const zone = node?.metadata?.labels?.['topology.kubernetes.io/zone'];
   return zone ? { zone } : {};
+}
+
+/** The node's addresses of one family, InternalIP first (the primary one), then ExternalIP. */
+export function nodeIPsFromNode(node: NodeJson | undefined, ipFamily: IPFamily): string[] {
+  const addresses = node?.status?.addresses ?? [];
+  const ofType = (type: string) => addresses.filter((a) => a.type === type && a.address && ipFamilyOf(a.address) === ipFamily).map((a) => canonicalIP(a.address!)!);
+  return [...new Set([...ofType('InternalIP'), ...ofType('ExternalIP')])];
 }
 
 /** Services plus all their slices into the whole state one renderer call consumes. */
