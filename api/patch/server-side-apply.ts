@@ -9,15 +9,17 @@
  * 3. Fields this manager applied last time, leaves out now, and nobody else owns are removed.
  * 4. The manager's "Apply" entry is replaced by the fields of this configuration.
  *
- * Simplification: only managers recorded in managedFields own anything (this function never
- * records "Update" entries itself), and a dropped item that still has fields owned by someone is
- * kept whole rather than cut down to those fields.
+ * 5. Other managers lose fields the result no longer has.
+ *
+ * Simplification: only managers recorded in managedFields own anything (plain writes are recorded
+ * by recordUpdate in update-tracking.ts, if the server calls it), and a dropped item that still has
+ * fields owned by someone is kept whole rather than cut down to those fields.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { ApiError, badRequest, fieldErr, invalid } from '../errors.js';
 import { isPlainObject } from '../types.js';
 import { type FieldPath, FieldSet, childMeta, fieldSetOf, itemElement, listTypeOf, locate, pathString } from './field-set.js';
-import { type Manager, type ManagedFieldsEntry, changedFields, managerIdentifier, printManager, readManagers, rfc3339, untracked, withManagedFields } from './managed-fields.js';
+import { type Manager, type ManagedFieldsEntry, changedFields, managerIdentifier, printManager, readManagers, removedFields, rfc3339, untracked, withManagedFields } from './managed-fields.js';
 import { type FieldMeta, schemaForKind } from './schema.js';
 
 export interface ApplyOptions {
@@ -51,6 +53,7 @@ export function applyServerSideApply(live: object | undefined, applied: object, 
   const previous = managers.find((m) => isApplier(m.entry, opts.fieldManager));
   const keep = others.reduce((acc, m) => acc.union(m.set), appliedSet);
   const result = removeFields(merged, (previous?.set ?? new FieldSet()).difference(keep), keep, meta);
+  dropRemovedFields(others, removedFields(liveObj, result, meta));
 
   const ownChanged = !previous || !sameSet(previous.set, appliedSet) || !isDeepStrictEqual(result, liveObj);
   const entries = [
@@ -58,6 +61,17 @@ export function applyServerSideApply(live: object | undefined, applied: object, 
     ...others.filter((m) => m.set.size > 0).map((m) => (m.changed ? { ...m.entry, fieldsV1: m.set.toFieldsV1() } : m.entry)),
   ];
   return withManagedFields(result, entries);
+}
+
+function dropRemovedFields(others: Manager[], removed: FieldSet): void {
+  if (removed.size === 0) return;
+  for (const m of others) {
+    const kept = m.set.difference(removed);
+    if (kept.size !== m.set.size) {
+      m.set = kept;
+      m.changed = true;
+    }
+  }
 }
 
 function validateRequest(applied: object, opts: ApplyOptions): void {
