@@ -40,13 +40,31 @@ export async function connectionFromKubeConfig(kc: KubeConfig): Promise<Connecti
   const authSource = plainHttpSafe(kc);
   const first = await applyKubeConfig(authSource);
   const user = kc.getCurrentUser();
-  // Static credentials are read once; plugins and token files are asked per request because they expire.
-  const authHeaders = hasExpiringCredentials(user) ? async () => (await applyKubeConfig(authSource)).headers : async () => first.headers;
+  // Static credentials are read once; plugins are asked again now and then because their tokens expire.
+  const authHeaders = hasExpiringCredentials(user) ? refreshingHeaders(authSource, first.headers) : async () => first.headers;
   return {
     server: new URL(cluster.server),
     tls: first.tls,
     authHeaders,
     namespace: kc.getContextObject(kc.getCurrentContext())?.namespace,
+  };
+}
+
+/**
+ * client-node re-runs an exec plugin on every call when its credential has no expiry, so the
+ * headers are kept for a few seconds instead of spawning a process per request.
+ */
+const authRefreshMs = 10_000;
+
+function refreshingHeaders(kc: KubeConfig, initial: Record<string, string>): () => Promise<Record<string, string>> {
+  let headers = initial;
+  let fetchedAt = Date.now();
+  return async () => {
+    if (Date.now() - fetchedAt >= authRefreshMs) {
+      headers = (await applyKubeConfig(kc)).headers;
+      fetchedAt = Date.now();
+    }
+    return headers;
   };
 }
 

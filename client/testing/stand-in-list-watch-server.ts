@@ -2,12 +2,13 @@
  * A stand-in API server for ONE resource that speaks the list/watch protocol of kube-api.md §5
  * (JSON lines over a chunked response, resourceVersions, 410 Expired, bookmarks), with knobs to
  * break it the ways real servers break: close watches, forget history, go away and come back.
- * Only for tests of the client until the real server exists; label selectors: `k=v` terms only.
+ * Only for tests of the client until the real server exists. Serves the collection for all
+ * namespaces and per namespace; label selectors: `k=v` terms only.
  */
 import type http from 'node:http';
 import { apiVersionOf } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
-import { resourcePath } from '../paths.js';
+import { groupVersionPath, resourcePath } from '../paths.js';
 import type { ResourceType } from '../rest.js';
 import { listen, type Listening } from './listen.js';
 import type { RecordedRequest } from './recording-server.js';
@@ -20,9 +21,14 @@ interface LoggedEvent {
   object: KubeObject;
 }
 
-interface Watcher {
-  res: http.ServerResponse;
+/** What a list or watch asks for: a namespace ('' = all) and a label selector. */
+interface Scope {
+  namespace: string;
   labelSelector: string;
+}
+
+interface Watcher extends Scope {
+  res: http.ServerResponse;
   bookmarks: boolean;
 }
 
@@ -125,20 +131,32 @@ export class StandInListWatchServer {
   #record(type: EventType, object: KubeObject): void {
     const event = { rv: this.#rv, type, object };
     this.#log.push(event);
-    for (const w of this.#watchers) if (matches(object, w.labelSelector)) writeEvent(w.res, type, object);
+    for (const w of this.#watchers) if (inScope(object, w)) writeEvent(w.res, type, object);
   }
 
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    if (req.method !== 'GET' || url.pathname !== this.collectionPath) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
+    const namespace = this.#namespaceOf(url.pathname);
+    if (req.method !== 'GET' || namespace === undefined) return sendStatus(res, 404, 'NotFound', 'the server could not find the requested resource');
     const q = url.searchParams;
-    if (q.get('watch') === 'true' || q.get('watch') === '1') this.#watch(q, res);
-    else this.#list(q, res);
+    const scope: Scope = { namespace, labelSelector: q.get('labelSelector') ?? '' };
+    if (q.get('watch') === 'true' || q.get('watch') === '1') this.#watch(q, scope, res);
+    else this.#list(q, scope, res);
   }
 
-  #list(q: URLSearchParams, res: http.ServerResponse): void {
-    const all = [...this.#objects.values()].filter((o) => matches(o, q.get('labelSelector') ?? ''));
+  /** '' for the all-namespaces collection, the namespace for a namespaced one, undefined for other paths. */
+  #namespaceOf(pathname: string): string | undefined {
+    if (pathname === this.collectionPath) return '';
+    const prefix = `${groupVersionPath(this.resource)}/namespaces/`;
+    const suffix = `/${this.resource.resource}`;
+    if (!this.resource.namespaced || !pathname.startsWith(prefix) || !pathname.endsWith(suffix)) return undefined;
+    const ns = pathname.slice(prefix.length, -suffix.length);
+    return ns && !ns.includes('/') ? decodeURIComponent(ns) : undefined;
+  }
+
+  #list(q: URLSearchParams, scope: Scope, res: http.ServerResponse): void {
+    const all = [...this.#objects.values()].filter((o) => inScope(o, scope));
     const start = Number(q.get('continue') || 0);
     const limit = Number(q.get('limit') || 0) || all.length;
     const items = all.slice(start, start + limit);
@@ -148,18 +166,17 @@ export class StandInListWatchServer {
     res.end(JSON.stringify(body));
   }
 
-  #watch(q: URLSearchParams, res: http.ServerResponse): void {
+  #watch(q: URLSearchParams, scope: Scope, res: http.ServerResponse): void {
     const from = q.get('resourceVersion') ?? '';
-    const labelSelector = q.get('labelSelector') ?? '';
     if (from !== '' && from !== '0' && Number(from) < this.#oldestWatchable) return this.#refuseExpired(res, from);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     res.flushHeaders();
     if (from === '' || from === '0') {
-      for (const o of this.#objects.values()) if (matches(o, labelSelector)) writeEvent(res, 'ADDED', o);
+      for (const o of this.#objects.values()) if (inScope(o, scope)) writeEvent(res, 'ADDED', o);
     } else {
-      for (const e of this.#log) if (e.rv > Number(from) && matches(e.object, labelSelector)) writeEvent(res, e.type, e.object);
+      for (const e of this.#log) if (e.rv > Number(from) && inScope(e.object, scope)) writeEvent(res, e.type, e.object);
     }
-    const watcher: Watcher = { res, labelSelector, bookmarks: q.get('allowWatchBookmarks') === 'true' };
+    const watcher: Watcher = { ...scope, res, bookmarks: q.get('allowWatchBookmarks') === 'true' };
     this.#watchers.add(watcher);
     res.on('close', () => this.#watchers.delete(watcher));
   }
@@ -177,9 +194,10 @@ function keyOf(obj: KubeObject): string {
   return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : `${obj.metadata.name}`;
 }
 
-function matches(obj: KubeObject, labelSelector: string): boolean {
-  if (!labelSelector) return true;
-  return labelSelector.split(',').every((term) => {
+function inScope(obj: KubeObject, scope: Scope): boolean {
+  if (scope.namespace && obj.metadata.namespace !== scope.namespace) return false;
+  if (!scope.labelSelector) return true;
+  return scope.labelSelector.split(',').every((term) => {
     const [k, v] = term.split('=');
     return obj.metadata.labels?.[k] === v;
   });
