@@ -33,7 +33,7 @@ export function apiRequest(t: ApiTarget, method: string, path: string, body?: un
     const data = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
     const req = request(
       new URL(path, t.url),
-      { method, ca: t.ca, agent: t.agent, headers: { Authorization: `Bearer ${t.token}`, Accept: 'application/json', ...(data !== undefined ? { 'Content-Type': contentType } : {}), ...extraHeaders } },
+      { method, ca: t.ca, agent: t.agent, headers: { Authorization: `Bearer ${t.token}`, Accept: 'application/json', ...(data !== undefined ? { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(data)) } : {}), ...extraHeaders } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
