@@ -84,3 +84,11 @@ test('Lease: duration and transitions', () => {
 test('ServiceAccount: metadata only', () => {
   assert.deepEqual(errorsOf(object('v1', 'ServiceAccount', 'default')), []);
 });
+
+test('Event with eventTime: new-style fields are required', () => {
+  const ev = object('v1', 'Event', 'web.2', { eventTime: '2026-01-01T00:00:00.000000Z', involvedObject: { kind: 'Pod', name: 'web', namespace: 'default' } });
+  const errs = errorsOf(ev);
+  // Upstream also runs the qualified-name check on the empty component, hence two extra errors.
+  assert.deepEqual(errs.filter((e) => e.includes('Required value')), ['reportingComponent: Required value', 'reportingInstance: Required value', 'action: Required value', 'reason: Required value']);
+  assert.equal(errs[1], 'reportingComponent: Invalid value: "": name part must be non-empty');
+});
