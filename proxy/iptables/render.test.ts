@@ -272,3 +272,40 @@ test('partial sync: svc4 without endpoints is rejected, then gets its chains onc
   assert.ok(!served.includes('REJECT'));
   assert.deepEqual(natChains(served), [...topLevel, 'KUBE-SEP-AYCN5HPXMIRJNJXU', 'KUBE-SVC-4SW47YFZTEDKD3PK']);
 });
+
+// Upstream TestInternalTrafficPolicyE2E (an older test file: no nfacct), transcribed goldens.
+test('internalTrafficPolicy goldens: Cluster, Local with and without a local endpoint', () => {
+  const render3 = (policy: 'Cluster' | 'Local', hosts: string[]) => render(
+    [makeService('ns1', 'svc1', { clusterIP: '172.30.1.1', internalTrafficPolicy: policy, ports: [{ name: '', port: 80, protocol: 'TCP' }] })],
+    [makeSlice('ns1', 'svc1', 'svc1-1', hosts.map((nodeName, i) => ({ ip: `10.0.1.${i + 1}`, nodeName, ready: true })), [{ name: '', port: 80 }])],
+    { profile: { ...upstreamTestProfile, nfacct: false } },
+  );
+  expectGolden('upstream-iptables-itp-cluster', render3('Cluster', [testNodeName, 'host1', 'host2']));
+  expectGolden('upstream-iptables-itp-local', render3('Local', [testNodeName, 'host1', 'host2']));
+  expectGolden('upstream-iptables-itp-local-no-local-endpoints', render3('Local', ['host0', 'host1', 'host2']));
+});
+
+// Upstream TestTerminatingEndpointsTrafficPolicyLocal (older file: no nfacct), transcribed goldens.
+test('eTP=Local with terminating endpoints: ready ones win, serving+terminating is the fallback', () => {
+  const svc = makeService('ns1', 'svc1', {
+    type: 'LoadBalancer', externalTrafficPolicy: 'Local', clusterIP: '172.30.1.1', healthCheckNodePort: 30000,
+    sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 10800 } }, ports: [{ name: '', port: 80, protocol: 'TCP' }],
+  }, ['1.2.3.4']);
+  const local = testNodeName;
+  const slice = (eps: Array<{ ip: string; ready: boolean; serving: boolean; terminating: boolean; nodeName: string }>) =>
+    makeSlice('ns1', 'svc1', 'svc1-1', eps, [{ name: '', port: 80 }]);
+  const config = { profile: { ...upstreamTestProfile, nfacct: false } };
+  expectGolden('upstream-iptables-terminating-local-ready', render([svc], [slice([
+    { ip: '10.0.1.1', ready: true, serving: true, terminating: false, nodeName: local },
+    { ip: '10.0.1.2', ready: true, serving: true, terminating: false, nodeName: local },
+    { ip: '10.0.1.3', ready: false, serving: true, terminating: true, nodeName: local },
+    { ip: '10.0.1.4', ready: false, serving: false, terminating: true, nodeName: local },
+    { ip: '10.0.1.5', ready: true, serving: true, terminating: false, nodeName: 'host-1' },
+  ])], config));
+  expectGolden('upstream-iptables-terminating-local-only-terminating', render([svc], [slice([
+    { ip: '10.0.1.2', ready: false, serving: true, terminating: true, nodeName: local },
+    { ip: '10.0.1.3', ready: false, serving: true, terminating: true, nodeName: local },
+    { ip: '10.0.1.4', ready: false, serving: false, terminating: true, nodeName: local },
+    { ip: '10.0.1.5', ready: true, serving: true, terminating: false, nodeName: 'host-1' },
+  ])], config));
+});
