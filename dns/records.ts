@@ -59,6 +59,8 @@ export type Resolution = LocalAnswer | { kind: 'forward' };
 export interface Chase {
   readonly name: string;
   readonly type: number;
+  /** The answer when the upstreams fail: the CNAME is dropped, leaving NODATA (CoreDNS). */
+  readonly failed: LocalAnswer;
 }
 
 /** What the builders share for one question. */

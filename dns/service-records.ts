@@ -95,7 +95,7 @@ function addressAnswer(lk: Lookup, results: readonly Result[], v4: boolean): Res
  */
 function cnameAnswer(lk: Lookup, target: string): Resolution {
   const cname: RR = { name: lk.owner, ttl: lk.cfg.ttl, type: 'CNAME', target };
-  if (!isInZone(lk.cfg, target)) return { ...positive([cname]), chase: { name: target, type: lk.type } };
+  if (!isInZone(lk.cfg, target)) return { ...positive([cname]), chase: { name: target, type: lk.type, failed: negative(lk, Rcode.NOERROR) } };
   if (lk.owner !== null && target === lk.owner.toLowerCase()) return negative(lk, Rcode.NOERROR);
   const inner = resolveInZone(lk, target);
   return inner ? positive([cname, ...inner]) : negative(lk, Rcode.NOERROR);

@@ -72,5 +72,5 @@ export function ask(index: ClusterIndex, cfg: RecordsConfig, qname: string, type
   const res: Resolution = resolve(index, cfg, { labels: name.split('.'), type: typeof type === 'number' ? type : RRType[type] });
   if (res.kind === 'forward') return 'forward';
   const text = (rrs: RR[]) => rrs.map((rr) => formatRR(rr, name).replace(/ SOA (\S+ \S+) \d+ /, ' SOA $1 <serial> ')).sort();
-  return { rcode: res.rcode, answer: text(res.answer), authority: text(res.authority), additional: text(res.additional), ...(res.chase ? { chase: res.chase } : {}) };
+  return { rcode: res.rcode, answer: text(res.answer), authority: text(res.authority), additional: text(res.additional), ...(res.chase ? { chase: { name: res.chase.name, type: res.chase.type } } : {}) };
 }

@@ -1,0 +1,106 @@
+/**
+ * Keeps the ClusterIndex in step with the API: informers on Services, EndpointSlices and
+ * Namespaces (CoreDNS watches the same three; a namespace with no Services still answers NODATA
+ * for `<ns>.svc.<zone>`). Each event is applied to the index at once, so answers follow a change
+ * as soon as the watch delivers it. The index counts as synced (and /ready turns 200) only after
+ * every informer has listed once.
+ */
+import { findResource } from '../api/resources.js';
+import type { KubeObject } from '../api/types.js';
+import { logger } from '../common/log.js';
+import type { EventHandler, Informer } from '../client/informer.js';
+import type { InformerFactory } from '../client/informer-factory.js';
+import type { ResourceType } from '../client/rest.js';
+import type { ClusterIndex } from './cluster-index.js';
+import { serviceFromApi, sliceFromApi, type EndpointSliceJson, type ServiceJson } from './from-api.js';
+
+const log = logger('dns');
+
+function resourceType(group: string, version: string, resource: string): ResourceType {
+  const ri = findResource(group, version, resource);
+  if (!ri) throw new Error(`dns: resource ${group}/${version}/${resource} is not known`);
+  return ri;
+}
+
+export const servicesResource = resourceType('', 'v1', 'services');
+export const endpointSlicesResource = resourceType('discovery.k8s.io', 'v1', 'endpointslices');
+export const namespacesResource = resourceType('', 'v1', 'namespaces');
+
+/** Whatever delivers objects: a shared informer, or a stand-in in tests. */
+export type ObjectSource = Pick<Informer, 'addEventHandler' | 'waitForSync' | 'hasSynced'>;
+
+export interface DnsSources {
+  services: ObjectSource;
+  endpointSlices: ObjectSource;
+  namespaces?: ObjectSource;
+}
+
+export function informerSources(factory: InformerFactory): DnsSources {
+  return {
+    services: factory.informerFor(servicesResource),
+    endpointSlices: factory.informerFor(endpointSlicesResource),
+    namespaces: factory.informerFor(namespacesResource),
+  };
+}
+
+export class DnsController {
+  readonly #index: ClusterIndex;
+  readonly #sources: DnsSources;
+  readonly #unsubscribe: Array<() => void> = [];
+  #stopped = false;
+
+  constructor(index: ClusterIndex, sources: DnsSources) {
+    this.#index = index;
+    this.#sources = sources;
+  }
+
+  /** Subscribes; marks the index synced once every source has listed (in the background). */
+  start(): void {
+    const idx = this.#index;
+    this.#subscribe(this.#sources.services, {
+      set: (o) => {
+        const svc = serviceFromApi(o as ServiceJson);
+        if (svc) idx.setService(svc);
+        else log.warn('service skipped: no name or namespace');
+      },
+      remove: (o) => idx.deleteService(o.metadata.namespace ?? '', o.metadata.name ?? ''),
+    });
+    this.#subscribe(this.#sources.endpointSlices, {
+      set: (o) => {
+        const slice = sliceFromApi(o as EndpointSliceJson);
+        // A slice that lost its service label (or became FQDN) must stop contributing.
+        if (slice) idx.setSlice(slice);
+        else idx.deleteSlice(o.metadata.namespace ?? '', o.metadata.name ?? '');
+      },
+      remove: (o) => idx.deleteSlice(o.metadata.namespace ?? '', o.metadata.name ?? ''),
+    });
+    if (this.#sources.namespaces) {
+      this.#subscribe(this.#sources.namespaces, { set: (o) => idx.setNamespace(o.metadata.name ?? ''), remove: (o) => idx.deleteNamespace(o.metadata.name ?? '') });
+    }
+    this.waitForSync().then(
+      () => {
+        if (!this.#stopped) idx.markSynced();
+      },
+      (err) => log.warn('dns informers stopped before syncing', { err }),
+    );
+  }
+
+  waitForSync(): Promise<unknown> {
+    const s = this.#sources;
+    return Promise.all([s.services.waitForSync(), s.endpointSlices.waitForSync(), s.namespaces?.waitForSync()]);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    for (const u of this.#unsubscribe.splice(0)) u();
+  }
+
+  #subscribe(source: ObjectSource, on: { set(o: KubeObject): void; remove(o: KubeObject): void }): void {
+    const handler: EventHandler<KubeObject> = {
+      onAdd: (o) => on.set(o),
+      onUpdate: (_old, o) => on.set(o),
+      onDelete: (o) => on.remove(o),
+    };
+    this.#unsubscribe.push(source.addEventHandler(handler));
+  }
+}

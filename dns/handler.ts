@@ -1,0 +1,151 @@
+/**
+ * One query in, one reply out (or none): the miekg/CoreDNS request rules, then the cluster
+ * records, the forwarder, or an error rcode. Never throws: a failure inside answers SERVFAIL and
+ * counts in coredns_panics_total. Cluster replies are kept pre-encoded per (question bytes,
+ * budget, EDNS) and dropped whenever the index changes, so a repeated question costs one map
+ * lookup and a copy; forwarded replies go through the TTL cache instead.
+ */
+import type { ClusterIndex } from './cluster-index.js';
+import { AnswerCache } from './cache.js';
+import { questionWire, type Forwarder } from './forward.js';
+import type { DnsMetrics } from './metrics.js';
+import { resolve, type RecordsConfig } from './records.js';
+import { ClassIN, Rcode, RRType, type Answer } from './rr.js';
+import { parseQuery, type Query } from './wire-read.js';
+import { encodeHeaderOnly, encodeReply, servfailFor } from './wire-write.js';
+
+export type Proto = 'udp' | 'tcp';
+export type Reply = Buffer | null;
+
+export interface HandlerDeps {
+  readonly index: ClusterIndex;
+  readonly records: RecordsConfig;
+  readonly forwarder: Forwarder;
+  readonly cache: AnswerCache;
+  readonly metrics: DnsMetrics;
+}
+
+/** Pre-encoded replies kept at most; past that the map starts over (answers are cheap to rebuild). */
+const maxEncoded = 50_000;
+/** The largest UDP payload an IPv4 datagram carries. */
+const maxUdpPayload = 65507;
+
+export class QueryHandler {
+  readonly #d: HandlerDeps;
+  readonly #encoded = new Map<string, Buffer>();
+
+  constructor(deps: HandlerDeps) {
+    this.#d = deps;
+    deps.index.onChange(() => this.#encoded.clear());
+  }
+
+  /** Synchronous for cluster names and errors; a promise when the upstreams are asked. */
+  handle(req: Buffer, proto: Proto, family: '1' | '2'): Reply | Promise<Reply> {
+    const started = performance.now();
+    const parsed = parseQuery(req);
+    if (!parsed.ok) {
+      if (!parsed.reply) return null;
+      this.#observe(proto, family, 0, parsed.rcode, started);
+      return encodeHeaderOnly(parsed.id, parsed.opcode, parsed.flags, parsed.rcode);
+    }
+    const q = parsed.query;
+    try {
+      const out = this.#answer(req, q, proto, family, started);
+      if (out instanceof Promise) return out.catch((err) => this.#failed(req, q, proto, family, started, err));
+      return out;
+    } catch (err) {
+      return this.#failed(req, q, proto, family, started, err);
+    }
+  }
+
+  #answer(req: Buffer, q: Query, proto: Proto, family: '1' | '2', started: number): Reply | Promise<Reply> {
+    const budget = proto === 'tcp' ? 65535 : q.edns ? Math.min(maxUdpPayload, Math.max(512, q.edns.udpSize)) : 512;
+    const key = `${proto === 'tcp' ? 't' : budget}|${q.edns ? `${q.edns.udpSize}${q.edns.dnssecOk ? 'd' : ''}` : '-'}|${req.toString('latin1', 12, q.questionEnd)}`;
+    const hit = this.#encoded.get(key);
+    if (hit) {
+      const out = Buffer.from(hit);
+      out[0] = req[0]!;
+      out[1] = req[1]!;
+      // RD and CD are echoed from each request; the rest of the header is the same for everyone.
+      out[2] = (out[2]! & ~0x01) | (req[2]! & 0x01);
+      out[3] = (out[3]! & ~0x10) | (req[3]! & 0x10);
+      this.#observe(proto, family, q.qtype, out[3]! & 0xf, started);
+      return out;
+    }
+    const early = earlyRcode(q);
+    if (early !== undefined) return this.#send(req, q, bare(early), budget, proto, family, started);
+    const res = resolve(this.#d.index, this.#d.records, { labels: q.labels, type: q.qtype });
+    if (res.kind === 'forward') return this.#forward(req, q, budget, proto, family, started);
+    if (res.chase) {
+      const chase = res.chase;
+      return this.#upstream(questionWire(chase.name, chase.type), chase.name.toLowerCase(), chase.type, q.edns?.dnssecOk === true).then((up) => {
+        const a: Answer = up && up.rcode === Rcode.NOERROR ? { ...res, answer: [...res.answer, ...up.answer], truncated: up.truncated } : chase.failed;
+        return this.#send(req, q, a, budget, proto, family, started);
+      });
+    }
+    const out = this.#send(req, q, res, budget, proto, family, started);
+    if (this.#encoded.size >= maxEncoded) this.#encoded.clear();
+    // Sent as is: the cached copy is never written to, hits patch a fresh copy.
+    this.#encoded.set(key, out);
+    return out;
+  }
+
+  async #forward(req: Buffer, q: Query, budget: number, proto: Proto, family: '1' | '2', started: number): Promise<Reply> {
+    const name = q.labels.join('.').toLowerCase();
+    const up = await this.#upstream(req.subarray(12, q.questionEnd), name, q.qtype, q.edns?.dnssecOk === true);
+    const a = up ?? { ...bare(Rcode.SERVFAIL), recursionAvailable: true };
+    return this.#send(req, q, { ...a, authoritative: false }, budget, proto, family, started);
+  }
+
+  /** The TTL cache, then the upstreams. */
+  async #upstream(question: Uint8Array, lowerName: string, qtype: number, dnssecOk: boolean): Promise<Answer | null> {
+    const { cache, metrics, forwarder } = this.#d;
+    const key = AnswerCache.key(lowerName, qtype, dnssecOk);
+    const server = metrics.server;
+    metrics.cacheRequests.inc([server, '.']);
+    const hit = cache.get(key);
+    if (hit) {
+      metrics.cacheHits.inc([server, hit.kind, '.']);
+      return hit.answer;
+    }
+    metrics.cacheMisses.inc([server, '.']);
+    const fresh = await forwarder.query(question, { dnssecOk });
+    if (!fresh) return null;
+    const sent = cache.put(key, fresh);
+    metrics.cacheEntries.set([server, 'success', '.'], cache.countOf('success'));
+    metrics.cacheEntries.set([server, 'denial', '.'], cache.countOf('denial'));
+    return sent;
+  }
+
+  #send(req: Buffer, q: Query, a: Answer, budget: number, proto: Proto, family: '1' | '2', started: number): Buffer {
+    const out = encodeReply(req, q, a, budget);
+    this.#observe(proto, family, q.qtype, a.rcode, started);
+    return out;
+  }
+
+  #failed(req: Buffer, q: Query, proto: Proto, family: '1' | '2', started: number, _err: unknown): Reply {
+    this.#d.metrics.panics.inc([]);
+    this.#observe(proto, family, q.qtype, Rcode.SERVFAIL, started);
+    try {
+      return servfailFor(req, q);
+    } catch {
+      return encodeHeaderOnly(q.id, q.opcode, q.flags, Rcode.SERVFAIL);
+    }
+  }
+
+  #observe(proto: Proto, family: '1' | '2', qtype: number, rcode: number, started: number): void {
+    this.#d.metrics.observeQuery(proto, family, qtype, rcode, (performance.now() - started) / 1000);
+  }
+}
+
+/** Answers decided before any lookup: BADVERS, non-IN classes, zone transfers (reference §6.1). */
+function earlyRcode(q: Query): number | undefined {
+  if (q.edns && q.edns.version > 0) return Rcode.BADVERS;
+  if (q.qclass !== ClassIN) return Rcode.REFUSED;
+  if (q.qtype === RRType.AXFR || q.qtype === RRType.IXFR) return Rcode.REFUSED;
+  return undefined;
+}
+
+function bare(rcode: number): Answer {
+  return { rcode, authoritative: false, answer: [], authority: [], additional: [] };
+}

@@ -1,0 +1,120 @@
+/**
+ * The sockets: UDP and TCP on one address (RFC 7766: 2-byte length prefix, several queries per
+ * connection, replies possibly out of order), each datagram or frame handed to the QueryHandler.
+ * Nothing a client sends can throw out of here: every callback is wrapped and a bad connection is
+ * only ever closed.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { logger } from '../common/log.js';
+import type { QueryHandler, Reply } from './handler.js';
+import type { HostPort } from './resolv-conf.js';
+
+const log = logger('dns');
+
+/** CoreDNS: TCP idle timeout 10 s. */
+const tcpIdleMs = 10_000;
+/** Queries a single TCP connection may have in flight before we stop reading from it. */
+const maxTcpInFlight = 128;
+
+export interface DnsSockets {
+  readonly udpPort: number;
+  readonly tcpPort: number;
+  close(): Promise<void>;
+}
+
+export async function listenDns(listen: HostPort, handler: QueryHandler): Promise<DnsSockets> {
+  const v6 = listen.host.includes(':');
+  const udp = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: false });
+  udp.on('message', (msg, rinfo) => onDatagram(udp, handler, msg, rinfo));
+  udp.on('error', (err) => log.warn('udp socket error', { err }));
+  await new Promise<void>((resolve, reject) => {
+    udp.once('error', reject);
+    udp.bind(listen.port, listen.host, () => {
+      udp.off('error', reject);
+      resolve();
+    });
+  });
+  const udpPort = udp.address().port;
+  const connections = new Set<net.Socket>();
+  const tcp = net.createServer((sock) => onConnection(sock, handler, connections));
+  tcp.on('error', (err) => log.warn('tcp server error', { err }));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      // Port 0: TCP takes the port UDP got, so one number serves both as on port 53.
+      tcp.listen({ port: listen.port || udpPort, host: listen.host }, () => {
+        tcp.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    udp.close();
+    throw err;
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    udpPort,
+    tcpPort: (tcp.address() as net.AddressInfo).port,
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        for (const c of connections) c.destroy();
+        tcp.close(() => resolve());
+        udp.close();
+      })),
+  };
+}
+
+function onDatagram(udp: dgram.Socket, handler: QueryHandler, msg: Buffer, rinfo: dgram.RemoteInfo): void {
+  const send = (reply: Reply) => {
+    if (reply) udp.send(reply, rinfo.port, rinfo.address, noop);
+  };
+  try {
+    const out = handler.handle(msg, 'udp', rinfo.family === 'IPv6' ? '2' : '1');
+    if (out instanceof Promise) out.then(send, noop);
+    else send(out);
+  } catch (err) {
+    log.error('udp query failed', { err });
+  }
+}
+
+function onConnection(sock: net.Socket, handler: QueryHandler, connections: Set<net.Socket>): void {
+  connections.add(sock);
+  sock.setNoDelay(true);
+  sock.setTimeout(tcpIdleMs, () => sock.destroy());
+  sock.on('error', noop);
+  sock.on('close', () => connections.delete(sock));
+  const family = sock.remoteFamily === 'IPv6' ? '2' : '1';
+  let pending: Buffer = Buffer.alloc(0);
+  let inFlight = 0;
+  const write = (reply: Reply) => {
+    inFlight--;
+    if (sock.isPaused() && inFlight < maxTcpInFlight) sock.resume();
+    if (!reply || sock.destroyed) return;
+    const frame = Buffer.allocUnsafe(reply.length + 2);
+    frame.writeUInt16BE(reply.length, 0);
+    reply.copy(frame, 2);
+    sock.write(frame);
+  };
+  sock.on('data', (chunk: Buffer) => {
+    try {
+      pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+      while (pending.length >= 2) {
+        const len = pending.readUInt16BE(0);
+        if (pending.length < 2 + len) break;
+        const msg = pending.subarray(2, 2 + len);
+        pending = pending.subarray(2 + len);
+        inFlight++;
+        const out = handler.handle(msg, 'tcp', family);
+        if (out instanceof Promise) out.then(write, () => write(null));
+        else write(out);
+      }
+      if (inFlight >= maxTcpInFlight) sock.pause();
+    } catch (err) {
+      log.error('tcp query failed', { err });
+      sock.destroy();
+    }
+  });
+}
+
+function noop(): void {}
