@@ -4,6 +4,7 @@ import { isConfigMapKey, isHTTPHeaderName, isQualifiedName, isValidPortName, isV
 import { parseQuantity, quantityText } from './quantity.js';
 import { supportedProtocols, validateDNS1123Label, validatePortNumOrName } from './common.js';
 import { validateNonnegative } from './objectmeta.js';
+import { validateContainerSecurityContext } from './security.js';
 import { asArray, asNumber, asObj, asString, isSet, objOrEmpty, type Obj } from './util.js';
 
 export interface ContainerContext {
@@ -313,6 +314,7 @@ export function validateContainerCommon(c: Obj, ctx: ContainerContext, path: str
   errs.push(...validateVolumeMounts(c.volumeMounts, ctx, `${path}.volumeMounts`));
   errs.push(...validatePullPolicy(asString(c.imagePullPolicy), `${path}.imagePullPolicy`));
   errs.push(...validateResources(c.resources, `${path}.resources`));
+  errs.push(...validateContainerSecurityContext(c.securityContext, `${path}.securityContext`));
   return errs;
 }
 

@@ -109,3 +109,20 @@ test('Pod update: nodeName is set once, then immutable', () => {
   assert.equal(moved.length, 1);
   assert.match(moved[0], /^spec: Forbidden: pod updates may not change fields other than/);
 });
+
+test('Pod: securityContext ids, seccomp and privilege escalation', () => {
+  const errs = errorsOf(
+    pod({
+      securityContext: { runAsUser: -1, seccompProfile: { type: 'Strict' } },
+      containers: [c({ securityContext: { runAsGroup: 5000000000, allowPrivilegeEscalation: false, privileged: true } })],
+    }),
+  );
+  assert.deepEqual(errs.slice(0, 2), [
+    'spec.containers[0].securityContext.runAsGroup: Invalid value: 5000000000: must be between 0 and 4294967295, inclusive',
+    'spec.containers[0].securityContext: Invalid value: core.SecurityContext{Capabilities:(*core.Capabilities)(nil), Privileged:(*bool)(0xc000000000), SELinuxOptions:(*core.SELinuxOptions)(nil), WindowsOptions:(*core.WindowsSecurityContextOptions)(nil), RunAsUser:(*int64)(nil), RunAsGroup:(*int64)(0xc000000000), RunAsNonRoot:(*bool)(nil), ReadOnlyRootFilesystem:(*bool)(nil), AllowPrivilegeEscalation:(*bool)(0xc000000000), ProcMount:(*core.ProcMountType)(nil), SeccompProfile:(*core.SeccompProfile)(nil), AppArmorProfile:(*core.AppArmorProfile)(nil)}: cannot set `allowPrivilegeEscalation` to false and `privileged` to true',
+  ]);
+  assert.deepEqual(errs.slice(2), [
+    'spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 4294967295, inclusive',
+    'spec.securityContext.seccompProfile.type: Unsupported value: "Strict": supported values: "Localhost", "RuntimeDefault", "Unconfined"',
+  ]);
+});

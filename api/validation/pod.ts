@@ -7,6 +7,7 @@ import { isValidIP } from './net.js';
 import { goStringSlice } from './gorepr.js';
 import { validateAnnotations, validateObjectMeta, validateObjectMetaUpdate } from './objectmeta.js';
 import { validateDNS1123Label, validateQualifiedName } from './common.js';
+import { validatePodSecurityContext, validateShareProcessNamespace } from './security.js';
 import { asArray, asNumber, asObj, asString, clone, deepEqual, isSet, objOrEmpty, type Obj } from './util.js';
 
 const volumeSources = [
@@ -166,6 +167,8 @@ export function validatePodSpec(specValue: unknown, path: string, isPod: boolean
   errs.push(...validateEnum(asString(spec.restartPolicy), `${path}.restartPolicy`, ['Always', 'OnFailure', 'Never']));
   errs.push(...validateEnum(asString(spec.dnsPolicy), `${path}.dnsPolicy`, ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None']));
   errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
+  errs.push(...validatePodSecurityContext(spec.securityContext, `${path}.securityContext`));
+  errs.push(...validateShareProcessNamespace(spec, `${path}.securityContext`));
   errs.push(...validateDNSConfig(spec, `${path}.dnsConfig`));
   asArray(spec.readinessGates).forEach((g, i) =>
     errs.push(...validateQualifiedName(asString(objOrEmpty(g).conditionType), `${path}.readinessGates[${i}].conditionType`)),
