@@ -8,6 +8,7 @@ import { goStringSlice } from './gorepr.js';
 import { validateAnnotations, validateObjectMeta, validateObjectMetaUpdate } from './objectmeta.js';
 import { validateDNS1123Label, validateQualifiedName } from './common.js';
 import { validatePodSecurityContext, validateShareProcessNamespace } from './security.js';
+import { validateAffinity } from './affinity.js';
 import { asArray, asNumber, asObj, asString, clone, deepEqual, isSet, objOrEmpty, type Obj } from './util.js';
 
 const volumeSources = [
@@ -169,6 +170,7 @@ export function validatePodSpec(specValue: unknown, path: string, isPod: boolean
   errs.push(...validateLabels(spec.nodeSelector, `${path}.nodeSelector`));
   errs.push(...validatePodSecurityContext(spec.securityContext, `${path}.securityContext`));
   errs.push(...validateShareProcessNamespace(spec, `${path}.securityContext`));
+  errs.push(...validateAffinity(spec.affinity, `${path}.affinity`));
   errs.push(...validateDNSConfig(spec, `${path}.dnsConfig`));
   asArray(spec.readinessGates).forEach((g, i) =>
     errs.push(...validateQualifiedName(asString(objOrEmpty(g).conditionType), `${path}.readinessGates[${i}].conditionType`)),
