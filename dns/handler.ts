@@ -61,6 +61,9 @@ export class QueryHandler {
   #answer(req: Buffer, q: Query, proto: Proto, family: '1' | '2', started: number): Reply | Promise<Reply> {
     const budget = proto === 'tcp' ? 65535 : q.edns ? Math.min(maxUdpPayload, Math.max(512, q.edns.udpSize)) : 512;
     const key = `${proto === 'tcp' ? 't' : budget}|${q.edns ? `${q.edns.udpSize}${q.edns.dnssecOk ? 'd' : ''}` : '-'}|${req.toString('latin1', 12, q.questionEnd)}`;
+    // Before the reply cache: its key does not carry the EDNS version.
+    const early = earlyRcode(q);
+    if (early !== undefined) return this.#send(req, q, bare(early), budget, proto, family, started);
     const hit = this.#encoded.get(key);
     if (hit) {
       const out = Buffer.from(hit);
@@ -72,8 +75,6 @@ export class QueryHandler {
       this.#observe(proto, family, q.qtype, out[3]! & 0xf, started);
       return out;
     }
-    const early = earlyRcode(q);
-    if (early !== undefined) return this.#send(req, q, bare(early), budget, proto, family, started);
     const res = resolve(this.#d.index, this.#d.records, { labels: q.labels, type: q.qtype });
     if (res.kind === 'forward') return this.#forward(req, q, budget, proto, family, started);
     if (res.chase) {
