@@ -38,6 +38,7 @@ import { handleSubresource, type PodConnector } from './subresources.js';
 import { bootstrapCluster } from './bootstrap.js';
 import { nodeIPv4Addresses } from './node-addresses.js';
 import { versionInfo } from './version.js';
+import { kubeletConnector, kubeletUpgradeHandler } from './kubelet-proxy.js';
 
 const log = logger('apiserver');
 
@@ -92,8 +93,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const dnsSANs = ['localhost', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', `kubernetes.default.svc.${domain}`, hostname()];
   const pki = ensurePki({ dir: join(opts.dataDir, 'pki'), ipSANs, dnsSANs });
 
-  let podConnector: PodConnector | undefined;
-  let upgradeHandler: Parameters<ApiServer['setUpgradeHandler']>[0];
+  let podConnector: PodConnector | undefined = kubeletConnector(registry, pki.adminToken);
+  let upgradeHandler: Parameters<ApiServer['setUpgradeHandler']>[0] = kubeletUpgradeHandler(registry, pki.adminToken);
   let ready = false;
   const watches = new Set<() => void>();
   const token = Buffer.from(pki.adminToken);
