@@ -75,7 +75,9 @@ export function addressTypeOf(ip: string): AddressType {
 
 export function toServiceInfo(svc: KubeObject): ServiceInfo {
   const spec = obj(svc.spec);
-  const selector = spec.selector === undefined || spec.selector === null ? undefined : strMap(spec.selector);
+  // An empty selector does not survive a round trip through the API (Go drops empty maps): none.
+  const selectorMap = strMap(spec.selector);
+  const selector = Object.keys(selectorMap).length ? selectorMap : undefined;
   const families = arr(spec.ipFamilies).filter((f): f is AddressType => f === 'IPv4' || f === 'IPv6');
   const clusterIP = str(spec.clusterIP);
   return {

@@ -1,0 +1,80 @@
+/**
+ * The objects a controller writes, grouped by owner key, as the informer reports them plus the
+ * controller's own writes applied at once. Without the overlay a sync that runs before the watch
+ * brings back the previous write would see a stale cache and create duplicate slices (upstream
+ * guards the same with its EndpointSliceTracker). A watch event older than a write is ignored;
+ * one newer than anything we wrote means someone else changed the object.
+ */
+import type { KubeObject } from '../../api/types.js';
+
+/** resourceVersions compare as numbers when both are (etcd and svcnet's store); otherwise "not older". */
+export function isOlder(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return false;
+  return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+export class OwnedCache<T extends KubeObject> {
+  readonly #byOwner = new Map<string, Map<string, T>>();
+  /** Names we deleted → resourceVersion at deletion, until the watch confirms. */
+  readonly #deleted = new Map<string, string | undefined>();
+
+  constructor(readonly ownerKeyOf: (obj: T) => string | undefined) {}
+
+  list(ownerKey: string): T[] {
+    return [...(this.#byOwner.get(ownerKey)?.values() ?? [])];
+  }
+
+  ownerKeys(): string[] {
+    return [...this.#byOwner.keys()];
+  }
+
+  /** Our own create/update answer. */
+  recordWrite(obj: T): void {
+    this.#put(obj);
+  }
+
+  recordDelete(obj: T): void {
+    const key = this.ownerKeyOf(obj);
+    const name = fullName(obj);
+    this.#deleted.set(name, obj.metadata.resourceVersion);
+    if (key) this.#byOwner.get(key)?.delete(name);
+  }
+
+  /** From the informer; returns true when this is news (not an echo of our own write). */
+  observe(obj: T): boolean {
+    const name = fullName(obj);
+    if (this.#deleted.has(name) && !isOlder(this.#deleted.get(name), obj.metadata.resourceVersion)) return false;
+    const key = this.ownerKeyOf(obj);
+    const cur = key ? this.#byOwner.get(key)?.get(name) : undefined;
+    if (cur && !isOlder(cur.metadata.resourceVersion, obj.metadata.resourceVersion)) return false;
+    this.#put(obj);
+    return true;
+  }
+
+  /** From the informer; returns true when we did not delete it ourselves. */
+  observeDelete(obj: T): boolean {
+    const name = fullName(obj);
+    const ours = this.#deleted.delete(name);
+    const key = this.ownerKeyOf(obj);
+    if (key) this.#byOwner.get(key)?.delete(name);
+    return !ours;
+  }
+
+  #put(obj: T): void {
+    const key = this.ownerKeyOf(obj);
+    if (!key) return;
+    const name = fullName(obj);
+    // An owner change (label edited): drop it from the old group.
+    for (const [k, m] of this.#byOwner) if (k !== key) m.delete(name);
+    let m = this.#byOwner.get(key);
+    if (!m) {
+      m = new Map();
+      this.#byOwner.set(key, m);
+    }
+    m.set(name, obj);
+  }
+}
+
+function fullName(obj: KubeObject): string {
+  return `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+}
