@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { findResource } from '../api/resources.js';
+import { setLogSink } from '../common/log.js';
 import { connectionForUrl } from './connection.js';
 import { InformerFactory } from './informer-factory.js';
 import { ApiClient } from './rest.js';
 import { StandInListWatchServer } from './testing/stand-in-list-watch-server.js';
+
+setLogSink(() => {});
 
 const services = findResource('', 'v1', 'services')!;
 const endpoints = findResource('', 'v1', 'endpoints')!;

@@ -7,6 +7,7 @@ import type https from 'node:https';
 import { KubeConfig, type User } from '@kubernetes/client-node';
 import { SvcnetError } from '../common/errors.js';
 import type { Connection, TlsSettings } from './connection.js';
+import { ApiClient, type ApiClientOptions } from './rest.js';
 
 export interface KubeconfigSource {
   /** A kubeconfig file; without it the default rules apply: $KUBECONFIG, ~/.kube/config, in-cluster. */
@@ -104,4 +105,9 @@ async function applyKubeConfig(kc: KubeConfig): Promise<{ tls: TlsSettings; head
   }
   if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
   return { tls, headers };
+}
+
+/** The usual start of a component: `--kubeconfig` (or the default rules) → a ready ApiClient. */
+export async function clientFromKubeconfig(source: KubeconfigSource = {}, options: ApiClientOptions = {}): Promise<ApiClient> {
+  return new ApiClient(await loadConnection(source), options);
 }
