@@ -199,3 +199,19 @@ export function valueAt(obj: unknown, path: FieldPath, meta: FieldMeta | undefin
   }
   return cur;
 }
+
+/**
+ * The set plus every struct field on the way to its members (fieldpath EnsureNamedFieldsAreMembers):
+ * owning `spec.replicas` then also means owning the field `spec`, but not a map entry or list item.
+ */
+export function expandNamedFields(set: FieldSet, meta: FieldMeta | undefined): FieldSet {
+  const out = new FieldSet(set.paths());
+  for (const path of set.paths()) {
+    let m = meta;
+    for (let i = 0; i < path.length; i++) {
+      if (path[i].startsWith('f:') && !m?.map) out.insert(path.slice(0, i + 1));
+      m = childMeta(m, path[i]);
+    }
+  }
+  return out;
+}

@@ -6,19 +6,21 @@
  *    their list-map keys, set lists as unions, atomic values replaced).
  * 2. Fields owned by other managers whose value this changes are conflicts: with force=false the
  *    apply fails with 409 and upstream's message; with force=true the other managers lose them.
- * 3. Fields this manager applied last time, leaves out now, and nobody else owns are removed.
+ * 3. Fields this manager applied last time, leaves out now, and nobody owns are removed, and so
+ *    are struct fields it had set something under when nothing under them is owned any more
+ *    (EnsureNamedFieldsAreMembers): dropping the last label removes `labels`.
  * 4. The manager's "Apply" entry is replaced by the fields of this configuration.
  *
  * 5. Other managers lose fields the result no longer has.
  *
- * Simplification: only managers recorded in managedFields own anything (plain writes are recorded
- * by recordUpdate in update-tracking.ts, if the server calls it), and a dropped item that still has
- * fields owned by someone is kept whole rather than cut down to those fields.
+ * Only managers recorded in managedFields own anything: plain writes are recorded by recordUpdate
+ * (update-tracking.ts) if the server calls it. Nulls in the configuration are dropped (typed
+ * objects cannot hold them), where structured-merge-diff would store them.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { ApiError, badRequest, fieldErr, invalid } from '../errors.js';
 import { isPlainObject } from '../types.js';
-import { type FieldPath, FieldSet, childMeta, fieldSetOf, itemElement, listTypeOf, locate, pathString } from './field-set.js';
+import { type FieldPath, FieldSet, childMeta, expandNamedFields, fieldSetOf, itemElement, listTypeOf, locate, pathString } from './field-set.js';
 import { type Manager, type ManagedFieldsEntry, changedFields, managerIdentifier, printManager, readManagers, removedFields, rfc3339, untracked, withManagedFields } from './managed-fields.js';
 import { type FieldMeta, schemaForKind } from './schema.js';
 
@@ -33,10 +35,16 @@ type JsonMap = Record<string, any>;
 
 /** Applies `applied` for `opts.fieldManager`; `live` undefined means the apply creates the object. */
 export function applyServerSideApply(live: object | undefined, applied: object, opts: ApplyOptions): object {
+  return applyWithMeta(live, applied, opts, schemaForKind(opts.kind));
+}
+
+/** The same with explicit metadata (tests run structured-merge-diff's cases with their schemas). */
+export function applyWithMeta(live: object | undefined, applied: object, opts: Omit<ApplyOptions, 'kind'>, meta: FieldMeta): object {
   validateRequest(applied, opts);
-  const meta = schemaForKind(opts.kind);
   const config = withoutNulls(structuredClone(applied)) as JsonMap;
-  const appliedSet = fieldSetOf(config, meta).difference(untracked);
+  // Identity fields (metadata.name, …) are owned while merging and pruning, just not recorded.
+  const appliedFull = fieldSetOf(config, meta);
+  const appliedSet = appliedFull.difference(untracked);
   const time = rfc3339(opts.now);
   const own: ManagedFieldsEntry = { manager: opts.fieldManager, operation: 'Apply', apiVersion: String(config.apiVersion ?? ''), time, fieldsType: 'FieldsV1' };
 
@@ -51,8 +59,8 @@ export function applyServerSideApply(live: object | undefined, applied: object, 
   resolveConflicts(others, changedFields(liveObj, merged, meta), opts.force);
 
   const previous = managers.find((m) => isApplier(m.entry, opts.fieldManager));
-  const keep = others.reduce((acc, m) => acc.union(m.set), appliedSet);
-  const result = removeFields(merged, (previous?.set ?? new FieldSet()).difference(keep), keep, meta);
+  const owned = expandNamedFields(others.reduce((acc, m) => acc.union(m.set), appliedFull), meta);
+  const result = removeFields(merged, expandNamedFields(previous?.set ?? new FieldSet(), meta).difference(owned), meta);
   dropRemovedFields(others, removedFields(liveObj, result, meta));
 
   const ownChanged = !previous || !sameSet(previous.set, appliedSet) || !isDeepStrictEqual(result, liveObj);
@@ -74,7 +82,7 @@ function dropRemovedFields(others: Manager[], removed: FieldSet): void {
   }
 }
 
-function validateRequest(applied: object, opts: ApplyOptions): void {
+function validateRequest(applied: object, opts: Omit<ApplyOptions, 'kind'>): void {
   if (!opts.fieldManager) {
     throw invalid('PatchOptions', 'meta.k8s.io', '', [fieldErr.required('fieldManager', 'is required for apply patch')]);
   }
@@ -182,10 +190,13 @@ function conflictError(conflicts: { entry: ManagedFieldsEntry; paths: FieldPath[
   return new ApiError(409, 'Conflict', message, { causes });
 }
 
-/** Deletes the fields in `toRemove`, except those with something below them that is still owned. */
-function removeFields(obj: JsonMap, toRemove: FieldSet, keep: FieldSet, meta: FieldMeta | undefined): JsonMap {
+/**
+ * Deletes the paths in `toRemove`, each with everything below it (Updater.prune: what the applier
+ * owned last time, with the struct fields above it, minus what anyone owns now).
+ */
+function removeFields(obj: JsonMap, toRemove: FieldSet, meta: FieldMeta | undefined): JsonMap {
   // Parents first: once an item is gone its fields are too, and its key fields stay readable until then.
-  const paths = toRemove.paths().filter((p) => !keep.hasDescendant(p) && !isKeyFieldOfKeptItem(p, toRemove));
+  const paths = toRemove.paths().filter((p) => !isKeyFieldOfKeptItem(p, toRemove));
   for (const path of paths.sort((a, b) => a.length - b.length)) removeAt(obj, path, meta);
   return obj;
 }
@@ -199,25 +210,19 @@ function isKeyFieldOfKeptItem(path: FieldPath, toRemove: FieldSet): boolean {
   return last.startsWith('f:') && last.slice(2) in key;
 }
 
-/** Removes one path; a map emptied by it (labels, annotations) goes too, as Go's omitempty drops it. */
+/** Removes one path (and so everything below it), if it exists. */
 function removeAt(obj: JsonMap, path: FieldPath, meta: FieldMeta | undefined): void {
-  const chain: { container: any; at: string | number; meta: FieldMeta | undefined }[] = [];
-  let cur: any = obj;
+  let container: any = obj;
   let m = meta;
-  for (const e of path) {
-    const at = locate(cur, e, m);
+  for (const e of path.slice(0, -1)) {
+    const at = locate(container, e, m);
     if (at === undefined) return;
-    chain.push({ container: cur, at, meta: m });
-    cur = cur[at];
+    container = container[at];
     m = childMeta(m, e);
   }
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const { container, at } = chain[i];
-    if (Array.isArray(container)) container.splice(at as number, 1);
-    else delete container[at];
-    const parentMeta = chain[i].meta;
-    const emptiedMap = isPlainObject(container) && parentMeta?.map && Object.keys(container).length === 0;
-    if (!emptiedMap || i === 0) return;
-  }
+  const at = locate(container, path[path.length - 1], m);
+  if (at === undefined) return;
+  if (Array.isArray(container)) container.splice(at as number, 1);
+  else delete container[at];
 }
 

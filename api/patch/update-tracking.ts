@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { isPlainObject } from '../types.js';
 import { FieldSet } from './field-set.js';
 import { type ManagedFieldsEntry, changedFields, readManagers, removedFields, rfc3339, untracked, withManagedFields } from './managed-fields.js';
-import { schemaForKind } from './schema.js';
+import { type FieldMeta, schemaForKind } from './schema.js';
 
 export interface UpdateOptions {
   fieldManager: string;
@@ -31,11 +31,15 @@ function withoutManagedFields(obj: unknown): JsonMap {
  * create. A body carrying managedFields replaces the live ones; an empty list clears them.
  */
 export function recordUpdate(live: object | undefined, updated: object, opts: UpdateOptions): object {
+  return recordUpdateWithMeta(live, updated, opts, schemaForKind(opts.kind));
+}
+
+/** The same with explicit metadata. */
+export function recordUpdateWithMeta(live: object | undefined, updated: object, opts: Omit<UpdateOptions, 'kind'>, meta: FieldMeta): object {
   const given = isPlainObject((updated as JsonMap).metadata) ? (updated as JsonMap).metadata.managedFields : undefined;
   const after = withoutManagedFields(updated);
   if (Array.isArray(given) && given.length === 0) return after;
 
-  const meta = schemaForKind(opts.kind);
   const before = withoutManagedFields(live);
   const changed = changedFields(before, after, meta, true).difference(untracked);
   const removed = removedFields(before, after, meta, true);
