@@ -95,3 +95,31 @@ export function validateAffinity(value: unknown, path: string): FieldError[] {
   if (isSet(affinity.podAntiAffinity)) errs.push(...validatePodAffinityKind(objOrEmpty(affinity.podAntiAffinity), `${path}.podAntiAffinity`));
   return errs;
 }
+
+/** topologySpreadConstraints: skew, key, action, no repeated {topologyKey, whenUnsatisfiable}. */
+export function validateTopologySpreadConstraints(value: unknown, path: string): FieldError[] {
+  const constraints = asArray(value).map(objOrEmpty);
+  const errs: FieldError[] = [];
+  constraints.forEach((c, i) => {
+    const at = `${path}[${i}]`;
+    const maxSkew = asNumber(c.maxSkew);
+    if (maxSkew <= 0) errs.push(fieldErr.invalid(`${at}.maxSkew`, maxSkew, 'must be greater than zero'));
+    const key = asString(c.topologyKey);
+    if (!key) errs.push(fieldErr.required(`${at}.topologyKey`, 'can not be empty'));
+    const action = asString(c.whenUnsatisfiable);
+    if (action !== 'DoNotSchedule' && action !== 'ScheduleAnyway') errs.push(fieldErr.notSupported(`${at}.whenUnsatisfiable`, action, ['DoNotSchedule', 'ScheduleAnyway']));
+    if (constraints.slice(i + 1).some((o) => asString(o.topologyKey) === key && asString(o.whenUnsatisfiable) === action)) {
+      errs.push(fieldErr.duplicate(`${at}.{topologyKey, whenUnsatisfiable}`, `{${key}, ${action}}`));
+    }
+    if (isSet(c.minDomains)) {
+      const min = asNumber(c.minDomains);
+      if (min <= 0) errs.push(fieldErr.invalid(`${at}.minDomains`, min, 'must be greater than zero'));
+      if (action !== 'DoNotSchedule') errs.push(fieldErr.invalid(`${at}.minDomains`, min, `can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ${action}`));
+    }
+    for (const policy of ['nodeAffinityPolicy', 'nodeTaintsPolicy']) {
+      if (isSet(c[policy]) && !['Honor', 'Ignore'].includes(asString(c[policy]))) errs.push(fieldErr.notSupported(`${at}.${policy}`, asString(c[policy]), ['Honor', 'Ignore']));
+    }
+    errs.push(...validateLabelSelector(c.labelSelector, `${at}.labelSelector`));
+  });
+  return errs;
+}

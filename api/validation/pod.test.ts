@@ -153,3 +153,13 @@ test('Pod: affinity terms', () => {
   });
   assert.deepEqual(errorsOf(valid), []);
 });
+
+test('Pod: topology spread constraints', () => {
+  const tsc = (extra: Record<string, unknown>) => ({ maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule', ...extra });
+  assert.deepEqual(errorsOf(pod({ containers: [c()], topologySpreadConstraints: [tsc({})] })), []);
+  assert.deepEqual(errorsOf(pod({ containers: [c()], topologySpreadConstraints: [tsc({ maxSkew: 0 }), tsc({ whenUnsatisfiable: 'Maybe' }), tsc({})] })), [
+    'spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero',
+    'spec.topologySpreadConstraints[0].{topologyKey, whenUnsatisfiable}: Duplicate value: "{zone, DoNotSchedule}"',
+    'spec.topologySpreadConstraints[1].whenUnsatisfiable: Unsupported value: "Maybe": supported values: "DoNotSchedule", "ScheduleAnyway"',
+  ]);
+});

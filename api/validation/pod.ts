@@ -8,7 +8,7 @@ import { goStringSlice } from './gorepr.js';
 import { validateAnnotations, validateObjectMeta, validateObjectMetaUpdate } from './objectmeta.js';
 import { validateDNS1123Label, validateQualifiedName } from './common.js';
 import { validatePodSecurityContext, validateShareProcessNamespace } from './security.js';
-import { validateAffinity } from './affinity.js';
+import { validateAffinity, validateTopologySpreadConstraints } from './affinity.js';
 import { asArray, asNumber, asObj, asString, clone, deepEqual, isSet, objOrEmpty, type Obj } from './util.js';
 
 const volumeSources = [
@@ -175,6 +175,7 @@ export function validatePodSpec(specValue: unknown, path: string, isPod: boolean
   asArray(spec.readinessGates).forEach((g, i) =>
     errs.push(...validateQualifiedName(asString(objOrEmpty(g).conditionType), `${path}.readinessGates[${i}].conditionType`)),
   );
+  errs.push(...validateTopologySpreadConstraints(spec.topologySpreadConstraints, `${path}.topologySpreadConstraints`));
   errs.push(...subdomainField(spec.serviceAccountName, `${path}.serviceAccountName`));
   errs.push(...subdomainField(spec.nodeName, `${path}.nodeName`));
   if (isSet(spec.activeDeadlineSeconds)) {
