@@ -2,8 +2,8 @@
  * `npm run bench`: runs the benchmarks and writes each one's results to bench/results/<name>.json
  * (and prints them). BENCH=name[,name] picks some; BENCH_SMALL=1 runs reduced sizes.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchApiServer } from './api-server.js';
 
@@ -12,9 +12,16 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   'api-server': () => benchApiServer(small ? { services: 1000, slices: 100, endpointsPerSlice: 100, concurrency: 16 } : { services: 10_000, slices: 1000, endpointsPerSlice: 100, concurrency: 16 }),
 };
 
+/** The repository root (the nearest folder up with a package.json), from src or from dist. */
+function repoRoot(): string {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 async function main(): Promise<void> {
   const chosen = (process.env.BENCH ?? Object.keys(benches).join(',')).split(',').filter(Boolean);
-  const dir = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..', 'bench', 'results');
+  const dir = join(repoRoot(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   for (const name of chosen) {
     const run = benches[name];

@@ -6,6 +6,8 @@
 import { runServer } from './server-command.js';
 import { runUp } from './up-command.js';
 import { runKubeconfig } from './kubeconfig-command.js';
+import { runDown } from './down-command.js';
+import { runStatus } from './status-command.js';
 import { kubernetesVersion, svcnetVersion } from '../api/server/version.js';
 import { CliError } from './flags.js';
 
@@ -15,6 +17,8 @@ Usage: svcnet <command> [flags]
 
 Commands:
   up           run every component in one process (API server, controllers, …)
+  down         stop svcnet and remove what it created on the node (--purge: the data too)
+  status       show whether svcnet runs and each component's health
   server       run the API server alone
   kubeconfig   print the admin kubeconfig of a data dir
   version      print versions
@@ -31,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
       return runUp(rest);
     case 'kubeconfig':
       return runKubeconfig(rest);
+    case 'down':
+      return runDown(rest);
+    case 'status':
+      return runStatus(rest);
     case 'version':
       process.stdout.write(`svcnet ${svcnetVersion} (Kubernetes API ${kubernetesVersion}, node ${process.version})\n`);
       return 0;

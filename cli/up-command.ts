@@ -5,6 +5,8 @@
 import { startApiServer } from '../api/server/server.js';
 import { defaultDataDir, flagHelp, parseFlags, untilSignal, type FlagSpec } from './flags.js';
 import { serverFlags } from './server-command.js';
+import { removePidFile, runningPid, writePidFile } from './pidfile.js';
+import { CliError } from './flags.js';
 
 const upFlags = {
   ...serverFlags,
@@ -19,6 +21,8 @@ export async function runUp(argv: string[]): Promise<number> {
   }
   const started = Date.now();
   const dataDir = (values['data-dir'] as string) || defaultDataDir();
+  const other = runningPid(dataDir);
+  if (other) throw new CliError(`svcnet is already running for ${dataDir} (pid ${other}); stop it with \`svcnet down\``);
   process.stdout.write('starting API server…\n');
   const server = await startApiServer({
     dataDir,
@@ -37,8 +41,10 @@ export async function runUp(argv: string[]): Promise<number> {
       '',
     ].join('\n'),
   );
+  writePidFile(dataDir);
   const sig = await untilSignal();
   process.stderr.write(`svcnet up: ${sig}, shutting down\n`);
   await server.close();
+  removePidFile(dataDir);
   return 0;
 }
