@@ -73,3 +73,39 @@ test('an identical write keeps the entry time; managedFields: [] clears the entr
   cleared.metadata.managedFields = [];
   assert.equal('managedFields' in (recordUpdate(created, cleared, { fieldManager: 'm', kind: 'Service', now: t1 }) as Obj).metadata, false);
 });
+
+test('Deployment: kubectl set image then apply with another image conflicts on the keyed container path', () => {
+  const deploy = (image: string, env: Obj[]): Obj => ({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image, env }] } },
+    },
+  });
+  const opts = (force = false) => ({ fieldManager: 'kubectl', force, kind: 'Deployment', now: t1 });
+  const applied = applyServerSideApply(undefined, deploy('nginx:1.26', [{ name: 'A', value: '1' }, { name: 'B', value: '2' }]), opts()) as Obj;
+  const imageSet = structuredClone(applied);
+  imageSet.spec.template.spec.containers[0].image = 'nginx:1.28';
+  const live = recordUpdate(applied, imageSet, { fieldManager: 'kubectl-set', kind: 'Deployment', now: t1 }) as Obj;
+
+  const config = deploy('nginx:1.27', [{ name: 'A', value: '1' }]);
+  try {
+    applyServerSideApply(live, config, opts());
+    assert.fail('expected a conflict');
+  } catch (e) {
+    assert.ok(e instanceof ApiError);
+    assert.equal(e.message, 'Apply failed with 1 conflict: conflict with "kubectl-set" using apps/v1 at 2025-01-02T00:00:00Z: .spec.template.spec.containers[name="web"].image');
+  }
+  const forced = applyServerSideApply(live, config, opts(true)) as Obj;
+  const container = forced.spec.template.spec.containers[0];
+  assert.equal(container.image, 'nginx:1.27');
+  assert.deepEqual(container.env, [{ name: 'A', value: '1' }], 'env B was applied before and is gone now');
+  assert.deepEqual(forced.spec.selector, { matchLabels: { app: 'web' } });
+  assert.deepEqual(
+    forced.metadata.managedFields.map((m: Obj) => m.manager),
+    ['kubectl'],
+    'kubectl-set owned only the image and lost it',
+  );
+});
