@@ -25,7 +25,8 @@ export interface DnsSockets {
 
 export async function listenDns(listen: HostPort, handler: QueryHandler): Promise<DnsSockets> {
   const v6 = listen.host.includes(':');
-  const udp = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: false });
+  // Bigger socket buffers ride out bursts (the kernel caps them at net.core.rmem_max/wmem_max).
+  const udp = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
   udp.on('message', (msg, rinfo) => onDatagram(udp, handler, msg, rinfo));
   udp.on('error', (err) => log.warn('udp socket error', { err }));
   await new Promise<void>((resolve, reject) => {
