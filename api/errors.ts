@@ -201,7 +201,8 @@ export const fieldErr = {
  * where several errors aggregate as `[e1, e2]`; details.kind is the Kind (not the resource).
  */
 export function invalid(kind: string, group: string, name: string, errs: FieldError[]): ApiError {
-  const texts = errs.map(fieldErrorText);
+  // As ErrorList.ToAggregate: the message lists each distinct error once; causes keep them all.
+  const texts = [...new Set(errs.map(fieldErrorText))];
   const agg = texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`;
   const qualified = group ? `${kind}.${group}` : kind;
   return new ApiError(422, 'Invalid', `${qualified} "${name}" is invalid: ${agg}`, {

@@ -93,3 +93,10 @@ test('headless and ExternalName get no cluster IP; LB with Local gets a health c
   a.allocate(lb);
   assert.ok(((lb.spec as { healthCheckNodePort: number }).healthCheckNodePort ?? 0) >= 30000);
 });
+
+test('invalid() lists each distinct error once in the message, as ToAggregate does', async () => {
+  const { invalid, fieldErr } = await import('../errors.js');
+  const e = invalid('Service', '', 'x', [fieldErr.required('metadata.name'), fieldErr.required('metadata.name'), fieldErr.invalid('spec.type', 'Foo')]);
+  assert.equal(e.message, 'Service "x" is invalid: [metadata.name: Required value, spec.type: Invalid value: "Foo"]');
+  assert.equal(e.details?.causes?.length, 3);
+});

@@ -31,6 +31,13 @@ export function prepareForCreate(ri: ResourceInfo, obj: Obj): void {
   }
 }
 
+/** A Service that is no longer a LoadBalancer loses its load balancer status (upstream PrepareForUpdate). */
+function clearLoadBalancerStatusUnlessLoadBalancer(svc: Obj): void {
+  if ((svc.spec as { type?: string } | undefined)?.type === 'LoadBalancer') return;
+  const lb = (svc.status as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer;
+  if (lb?.ingress?.length) svc.status = { ...svc.status, loadBalancer: {} };
+}
+
 /** Main-endpoint update: status and server-owned metadata stay as stored; generation follows spec. */
 export function prepareForUpdate(ri: ResourceInfo, obj: Obj, old: Obj): void {
   keepServerMetadata(obj.metadata, old.metadata);
@@ -39,6 +46,7 @@ export function prepareForUpdate(ri: ResourceInfo, obj: Obj, old: Obj): void {
     else obj.status = clone(old.status);
   }
   if (ri.resource === 'namespaces') obj.spec = clone(old.spec);
+  if (ri.resource === 'services') clearLoadBalancerStatusUnlessLoadBalancer(obj);
   bumpGeneration(ri, obj, old);
 }
 
