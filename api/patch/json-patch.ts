@@ -28,7 +28,7 @@ function decodeOperations(ops: unknown): Operation[] {
       if (v !== undefined && v !== null && typeof v !== 'string') throw decodeError(`${jsonKindName(v)} into Go struct field jsonPatchOp.${field} of type string`);
     }
   }
-  return structuredClone(ops.filter((op) => op !== null)) as Operation[];
+  return structuredClone(ops) as Operation[];
 }
 
 /** Applies RFC 6902 `ops` to a copy of `original`. */
@@ -37,8 +37,9 @@ export function applyJsonPatch(original: object, ops: unknown): object {
   if (operations.length > maxJSONPatchOperations) {
     throw requestEntityTooLarge(`Request entity too large: The allowed maximum operations in a JSON patch is ${maxJSONPatchOperations}, got ${operations.length}`);
   }
-  // fast-json-patch also knows a private `_get`; evanphx/json-patch rejects anything outside the RFC.
-  if (operations.some((op) => !rfcOperations.includes(op.op))) throw patchUnprocessable();
+  // fast-json-patch also knows a private `_get`; evanphx/json-patch rejects anything outside the RFC
+  // (a null operation decodes to an empty one and fails the same way).
+  if (operations.some((op) => op === null || !rfcOperations.includes(op.op))) throw patchUnprocessable();
   try {
     return fastJsonPatch.applyPatch(structuredClone(original), operations, true, true).newDocument;
   } catch {

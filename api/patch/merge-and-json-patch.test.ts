@@ -64,7 +64,7 @@ test('json patch: add, replace, remove, test', () => {
 });
 
 test('json patch: a failed test or a missing path is the generic 422', () => {
-  for (const ops of [[{ op: 'test', path: '/metadata/name', value: 'other' }], [{ op: 'remove', path: '/spec/nothing' }], [{ op: 'replace', path: '/metadata/missing', value: 1 }], [{ op: '_get', path: '/metadata' }]]) {
+  for (const ops of [[{ op: 'test', path: '/metadata/name', value: 'other' }], [{ op: 'remove', path: '/spec/nothing' }], [{ op: 'replace', path: '/metadata/missing', value: 1 }], [{ op: '_get', path: '/metadata' }], [null]]) {
     const err = rejection(() => applyJsonPatch(svc(), ops));
     assert.equal(err.httpCode, 422);
     assert.equal(err.reason, 'Invalid');
