@@ -129,6 +129,9 @@ export class Registry {
     const wantRev = obj.metadata.resourceVersion;
     if (wantRev && wantRev !== String(current.rev)) throw conflict(ri, name);
     const old = current.value;
+    // An update that leaves managedFields out keeps the stored ones (server-side apply's
+    // ownership must survive ordinary writes); one that sets them replaces them.
+    if (obj.metadata.managedFields === undefined && old.metadata.managedFields !== undefined) obj.metadata.managedFields = clone(old.metadata.managedFields);
     if (opts.subresource === 'status') prepareForStatusUpdate(ri, obj, old);
     else prepareForUpdate(ri, obj, old);
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
@@ -213,7 +216,6 @@ export class Registry {
     } else {
       delete obj.metadata.namespace;
     }
-    delete obj.metadata.managedFields;
     return warnings;
   }
 

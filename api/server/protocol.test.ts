@@ -225,3 +225,17 @@ test('legacy Ingress manifests (extensions/v1beta1) are accepted and stored as n
   assert.deepEqual(path.backend, { service: { name: 'kubia', port: { number: 80 } } });
   assert.equal(path.pathType, 'ImplementationSpecific');
 });
+
+test('server-side apply keeps ownership across applies: a field dropped from the manifest is removed, another manager\'s stays', async () => {
+  const path = '/api/v1/namespaces/default/configmaps/ssa-own';
+  const apply = (body: unknown, manager: string) => apiRequest(t, 'PATCH', `${path}?fieldManager=${manager}`, body, 'application/apply-patch+yaml');
+  const first = await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa-own', labels: { a: '1', b: '2' } }, data: { k: 'v' } }, 'alice');
+  assert.equal(first.status, 201, first.body);
+  assert.equal((await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa-own', labels: { c: '3' } } }, 'bob')).status, 200);
+  const again = await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa-own', labels: { a: '1' } }, data: { k: 'v' } }, 'alice');
+  assert.equal(again.status, 200, again.body);
+  assert.deepEqual(again.json().metadata.labels, { a: '1', c: '3' });
+  assert.ok(again.json().metadata.managedFields.some((m: any) => m.manager === 'alice' && m.operation === 'Apply'));
+  const noManager = await apiRequest(t, 'PATCH', path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa-own' } }, 'application/apply-patch+yaml');
+  assert.equal(noManager.status, 422);
+});

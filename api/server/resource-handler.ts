@@ -121,10 +121,9 @@ const patchTypes = ['application/json-patch+json', 'application/merge-patch+json
 /** Applies a PATCH body of the request's content type to `current` (undefined: object missing). */
 export function applyPatchBody(ri: ResourceInfo, type: string, current: KubeObject | undefined, patch: unknown, query: URLSearchParams): KubeObject {
   if (type === 'application/apply-patch+yaml') {
-    const fieldManager = query.get('fieldManager');
-    if (!fieldManager) throw badRequest('PATCH requests for apply must have fieldManager');
     const applied = convertIncoming(ri, patch);
-    return applyServerSideApply(current, applied, { fieldManager, force: query.get('force') === 'true', kind: ri.kind, now: now() }) as KubeObject;
+    // A missing fieldManager is refused by applyServerSideApply with the apiserver's own 422.
+    return applyServerSideApply(current, applied, { fieldManager: query.get('fieldManager') ?? '', force: query.get('force') === 'true', kind: ri.kind, now: now() }) as KubeObject;
   }
   if (!current) throw new ApiError(404, 'NotFound', '', {});
   if (type === 'application/json-patch+json') return applyJsonPatch(current, patch) as KubeObject;
