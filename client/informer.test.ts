@@ -6,6 +6,7 @@ import { setLogSink } from '../common/log.js';
 import { connectionForUrl } from './connection.js';
 import { Informer, type InformerOptions } from './informer.js';
 import { ApiClient } from './rest.js';
+import { listen } from './testing/listen.js';
 import { StandInListWatchServer } from './testing/stand-in-list-watch-server.js';
 
 const services = findResource('', 'v1', 'services')!;
@@ -239,4 +240,45 @@ test('stop() is idempotent, closes the watch and no event arrives afterwards', a
   informer.start();
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(stand.requests.length, requests, 'a stopped informer does not start again');
+});
+
+test('a server that ends every watch at once is retried with backoff, not in a hot loop', async () => {
+  let watches = 0;
+  const server = await listen((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    if (req.url?.includes('watch=true')) {
+      watches++;
+      res.end();
+    } else res.end(JSON.stringify({ metadata: { resourceVersion: '5' }, items: [] }));
+  });
+  const client = new ApiClient(connectionForUrl(server.url));
+  const informer = new Informer(client, services, { backoff: { initialMs: 10, maxMs: 100 } });
+  cleanups.push(() => server.close(), () => client.close(), () => informer.stop());
+  informer.start();
+  await new Promise((r) => setTimeout(r, 500));
+  // 10+20+40+80+100+100+... ms: about 8 attempts in 500 ms; without backoff it would be hundreds.
+  assert.ok(watches >= 3 && watches <= 15, `watches: ${watches}`);
+  assert.ok(informer.hasSynced());
+});
+
+test('an ERROR event other than 410 → retry the watch from the same version, no re-list', async () => {
+  const urls: string[] = [];
+  const server = await listen((req, res) => {
+    urls.push(req.url ?? '');
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    if (!req.url?.includes('watch=true')) return res.end(JSON.stringify({ metadata: { resourceVersion: '5' }, items: [] }));
+    if (urls.filter((u) => u.includes('watch=true')).length === 1) {
+      return res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'InternalError', message: 'etcd hiccup', code: 500 } }) + '\n');
+    }
+    res.write(JSON.stringify({ type: 'ADDED', object: svc('a', {}, 1) }).replace('"metadata":{', '"metadata":{"resourceVersion":"6",') + '\n');
+  });
+  const client = new ApiClient(connectionForUrl(server.url));
+  const informer = new Informer(client, services, { backoff: fastBackoff });
+  cleanups.push(() => server.close(), () => client.close(), () => informer.stop());
+  informer.start();
+  await waitUntil('object from the second watch', () => informer.get('default', 'a') !== undefined);
+  const watches = urls.filter((u) => u.includes('watch=true'));
+  assert.equal(watches.length, 2);
+  assert.ok(watches.every((u) => u.includes('resourceVersion=5&')));
+  assert.equal(urls.length - watches.length, 1, 'one list only');
 });

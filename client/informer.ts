@@ -41,6 +41,12 @@ type WatchOutcome = 'closed' | 'expired' | 'failed';
 /** A watch that ends this soon without an event is treated like a failure, to avoid a hot loop. */
 const minProductiveWatchMs = 1_000;
 
+/**
+ * A watch still open this long after the server should have ended it (its timeoutSeconds) is
+ * presumed dead (peer gone without a FIN) and dropped; TCP keep-alive alone takes minutes.
+ */
+const watchDeadlineGraceMs = 30_000;
+
 /** The cache key: `namespace/name`, or `name` for cluster-scoped objects (client-go's MetaNamespaceKeyFunc). */
 export function objectKey(obj: KubeObject): string {
   const { namespace, name } = obj.metadata;
@@ -202,6 +208,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     let outcome: WatchOutcome = 'closed';
     let events = 0;
     const minTimeout = o.watchTimeoutSeconds ?? 300;
+    const timeoutSeconds = Math.floor(minTimeout * (1 + Math.random()));
     const handle = this.#client.watch<T>(
       this.resource,
       o.namespace,
@@ -210,7 +217,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         labelSelector: o.labelSelector,
         fieldSelector: o.fieldSelector,
         allowWatchBookmarks: true,
-        timeoutSeconds: Math.floor(minTimeout * (1 + Math.random())),
+        timeoutSeconds,
       },
       (event) => {
         if (this.#stopped) return;
@@ -224,12 +231,14 @@ export class Informer<T extends KubeObject = KubeObject> {
       },
     );
     this.#watch = handle;
+    const deadline = setTimeout(() => handle.close(), timeoutSeconds * 1000 + watchDeadlineGraceMs);
     try {
       await handle.done;
     } catch (err) {
       outcome = isExpired(err) ? 'expired' : 'failed';
       if (outcome === 'failed' && !this.#stopped) this.#log.warn('watch failed, will retry', { resource: this.resource.resource, err });
     } finally {
+      clearTimeout(deadline);
       this.#watch = undefined;
     }
     return { outcome, productive: events > 0 || Date.now() - startedAt >= minProductiveWatchMs };
