@@ -31,13 +31,15 @@ export function base32(bytes: Uint8Array): string {
   return out;
 }
 
-function sha256Base32(text: string): string {
-  return base32(createHash('sha256').update(text, 'utf8').digest());
+/** The first `chars` base32 characters of sha256(text); only the bytes needed are encoded. */
+function sha256Base32(text: string, chars: number): string {
+  const digest = createHash('sha256').update(text, 'utf8').digest();
+  return base32(digest.subarray(0, Math.ceil((chars * 5) / 8))).slice(0, chars);
 }
 
 /** First 16 base32 characters of sha256(text): the iptables chain suffix. */
 export function hash16(text: string): string {
-  return sha256Base32(text).slice(0, 16);
+  return sha256Base32(text, 16);
 }
 
 export const iptablesChainPrefix = {
@@ -49,7 +51,12 @@ export const iptablesChainPrefix = {
 } as const;
 
 export function iptablesServiceChain(kind: Exclude<keyof typeof iptablesChainPrefix, 'endpoint'>, portName: string, protocol: string): string {
-  return iptablesChainPrefix[kind] + hash16(portName + protocol.toLowerCase());
+  return iptablesChainPrefix[kind] + iptablesServiceHash(portName, protocol);
+}
+
+/** The suffix SVC, SVL, EXT and FW share: hash it once per service port. */
+export function iptablesServiceHash(portName: string, protocol: string): string {
+  return hash16(portName + protocol.toLowerCase());
 }
 
 export function iptablesEndpointChain(portName: string, protocol: string, endpoint: string): string {
@@ -60,7 +67,7 @@ export function iptablesEndpointChain(portName: string, protocol: string, endpoi
 const nftChainNameBaseLengthMax = 256 - 16;
 
 function hashAndTruncate(name: string): string {
-  const full = `${sha256Base32(name).slice(0, 8)}-${name}`;
+  const full = `${sha256Base32(name, 8)}-${name}`;
   return full.length > nftChainNameBaseLengthMax ? full.slice(0, nftChainNameBaseLengthMax - 3) + '...' : full;
 }
 

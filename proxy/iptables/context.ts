@@ -2,6 +2,7 @@
 import type { NodeTopology } from '../endpoints.js';
 import type { IPFamily } from '../ip.js';
 import type { IptablesProfile } from './config.js';
+import type { RestoreDump, RestoreRule } from './restore-text.js';
 
 /** iptables match args for "from a pod" / "not from a pod" (kube-proxy's LocalTrafficDetector). */
 export interface LocalDetector {
@@ -27,35 +28,42 @@ export interface RenderContext {
   readonly changedServices: ReadonlySet<string> | undefined;
 }
 
-/** The filter and nat chain-declaration and rule buffers, in kube-proxy's write order. */
+/** The filter and nat chain declarations and rules, in kube-proxy's write order. */
 export class RestoreBuffers {
   readonly #filterChains: string[] = [];
-  readonly #filterRules: string[] = [];
+  readonly #filterRules: RestoreRule[] = [];
   readonly #natChains: string[] = [];
-  readonly #natRules: string[] = [];
+  readonly #natRules: RestoreRule[] = [];
+  readonly #natDeleted: string[] = [];
 
   filterChain(name: string): void {
-    this.#filterChains.push(`:${name} - [0:0]`);
+    this.#filterChains.push(name);
   }
 
   natChain(name: string): void {
-    this.#natChains.push(`:${name} - [0:0]`);
+    this.#natChains.push(name);
   }
 
   filter(...args: readonly string[]): void {
-    this.#filterRules.push(args.join(' '));
+    this.#filterRules.push({ chain: args[1]!, line: args.join(' ') });
   }
 
   nat(...args: readonly string[]): void {
-    this.#natRules.push(args.join(' '));
+    this.#natRules.push({ chain: args[1]!, line: args.join(' ') });
   }
 
   natDelete(chain: string): void {
-    this.#natRules.push(`-X ${chain}`);
+    this.#natDeleted.push(chain);
   }
 
-  text(): string {
-    return ['*filter', ...this.#filterChains, ...this.#filterRules, 'COMMIT', '*nat', ...this.#natChains, ...this.#natRules, 'COMMIT', ''].join('\n');
+  /** The same content as a parsed restore text, without printing and re-parsing it. */
+  dump(): RestoreDump {
+    return {
+      tables: [
+        { name: 'filter', chains: this.#filterChains, rules: this.#filterRules, deletedChains: [] },
+        { name: 'nat', chains: this.#natChains, rules: this.#natRules, deletedChains: this.#natDeleted },
+      ],
+    };
   }
 }
 

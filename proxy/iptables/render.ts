@@ -9,7 +9,7 @@ import { parseCidr, cidrContains } from '../ip.js';
 import type { IptablesProfile, IptablesRenderConfig } from './config.js';
 import { hostProfile } from './config.js';
 import { formatMasqueradeMark } from '../traffic-plan.js';
-import { normalizeRestoreText } from './restore-text.js';
+import { printRestoreDump, sortRestoreDump } from './restore-text.js';
 import { RestoreBuffers, type RenderContext } from './context.js';
 import { writeServicePort } from './service-rules.js';
 import {
@@ -38,7 +38,7 @@ export function renderIptablesRules(state: ProxyState, config: IptablesRenderCon
   writeStaleChainDeletions(out, config.existingNatChains ?? [], active);
   writeNodePortsJump(out, ctx);
   writeForwardRules(out, ctx);
-  return normalizeRestoreText(out.text());
+  return printRestoreDump(sortRestoreDump(out.dump()));
 }
 
 function renderContext(state: ProxyState, config: IptablesRenderConfig): RenderContext {

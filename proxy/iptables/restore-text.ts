@@ -64,7 +64,9 @@ export function printRestoreDump(dump: RestoreDump): string {
   for (const table of dump.tables) {
     out.push(`*${table.name}`);
     for (const chain of table.chains) out.push(`:${chain} - [0:0]`);
-    for (const chain of table.chains) for (const rule of table.rules) if (rule.chain === chain) out.push(rule.line);
+    const byChain = new Map<string, string[]>(table.chains.map((c) => [c, []]));
+    for (const rule of table.rules) byChain.get(rule.chain)?.push(rule.line);
+    for (const lines of byChain.values()) out.push(...lines);
     for (const chain of table.deletedChains) out.push(`-X ${chain}`);
     out.push('COMMIT');
   }
@@ -96,24 +98,25 @@ function commentServiceName(line: string): string | undefined {
   return comment === undefined ? undefined : comment.split(/[ :]/)[0];
 }
 
-function byCommentServiceName(a: RestoreRule, b: RestoreRule): number {
-  const x = commentServiceName(a.line);
-  const y = commentServiceName(b.line);
-  if (x === undefined || y === undefined) return 0;
-  return compareStrings(x, y);
+function byServiceName(a: { name: string | undefined }, b: { name: string | undefined }): number {
+  if (a.name === undefined || b.name === undefined) return 0;
+  return compareStrings(a.name, b.name);
 }
 
-function isLastRule(rule: RestoreRule): boolean {
-  return (ruleComment(rule.line) ?? '').includes('must be the last rule');
+/** Stable sort of one chain's rules by service name (optionally keeping "last rule" rules last). */
+function sortChainRules(rules: readonly RestoreRule[], chain: string, keepLastRuleLast: boolean): RestoreRule[] {
+  // Keys are computed once per rule: tokenizing inside the comparator is quadratic-ish at scale.
+  const keyed = rules
+    .filter((r) => r.chain === chain)
+    .map((rule) => ({ rule, name: commentServiceName(rule.line), last: keepLastRuleLast && (ruleComment(rule.line) ?? '').includes('must be the last rule') }));
+  // Array.prototype.sort is stable, which upstream's sort.SliceStable relies on too.
+  keyed.sort((a, b) => Number(a.last) - Number(b.last) || byServiceName(a, b));
+  return keyed.map((k) => k.rule);
 }
 
 function sortDispatchRules(table: RestoreTable): RestoreRule[] {
-  const stable = (chain: string, cmp: (a: RestoreRule, b: RestoreRule) => number) => {
-    // Array.prototype.sort is stable, which upstream's sort.SliceStable relies on too.
-    return table.rules.filter((r) => r.chain === chain).sort(cmp);
-  };
-  const nodePorts = stable(nodePortsChain, byCommentServiceName);
-  const services = stable(servicesChain, (a, b) => Number(isLastRule(a)) - Number(isLastRule(b)) || byCommentServiceName(a, b));
+  const nodePorts = sortChainRules(table.rules, nodePortsChain, false);
+  const services = sortChainRules(table.rules, servicesChain, true);
   const others = table.rules.filter((r) => r.chain !== nodePortsChain && r.chain !== servicesChain);
   return [...nodePorts, ...services, ...others];
 }

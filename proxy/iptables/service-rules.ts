@@ -7,7 +7,7 @@ import { planTraffic, type MissingEndpoints, type TrafficPlan } from '../traffic
 import { cidrContains, parseCidr } from '../ip.js';
 import type { Endpoint, ServicePortEntry, ServicePortInfo } from '../model.js';
 import { endpointString, protocolLower, servicePortNameString } from '../model.js';
-import { iptablesEndpointChain, iptablesServiceChain } from '../hash.js';
+import { iptablesChainPrefix, iptablesEndpointChain, iptablesServiceHash } from '../hash.js';
 import { probability } from './config.js';
 import { quoted, RestoreBuffers, type RenderContext } from './context.js';
 import {
@@ -27,6 +27,8 @@ interface ServicePlan extends TrafficPlan {
   readonly localChain: string;
   readonly externalChain: string;
   readonly firewallChain: string;
+  /** KUBE-SEP names, hashed once per endpoint. */
+  readonly endpointChains: ReadonlyMap<Endpoint, string>;
   readonly internalChain: string;
   readonly externalPolicyChain: string;
   /** iptables needs the firewall chain only when there are endpoints to protect. */
@@ -65,8 +67,10 @@ function planServicePort(entry: ServicePortEntry, ctx: RenderContext): ServicePl
   const name = servicePortNameString(svc);
   const proto = protocolLower(svc);
   const traffic = planTraffic(entry, ctx.nodeTopology);
-  const clusterChain = iptablesServiceChain('clusterPolicy', name, proto);
-  const localChain = iptablesServiceChain('localPolicy', name, proto);
+  const suffix = iptablesServiceHash(name, proto);
+  const clusterChain = iptablesChainPrefix.clusterPolicy + suffix;
+  const localChain = iptablesChainPrefix.localPolicy + suffix;
+  const endpointChains = new Map(traffic.endpoints.allLocallyReachable.map((ep) => [ep, iptablesEndpointChain(name, proto, endpointString(ep))]));
   const verdict = (missing: MissingEndpoints): FilterVerdict | undefined =>
     missing === 'none' ? { target: 'REJECT', comment: quoted(`${name} has no endpoints`) }
       : missing === 'no-local' ? { target: 'DROP', comment: quoted(`${name} has no local endpoints`) }
@@ -78,8 +82,9 @@ function planServicePort(entry: ServicePortEntry, ctx: RenderContext): ServicePl
     proto,
     clusterChain,
     localChain,
-    externalChain: iptablesServiceChain('external', name, proto),
-    firewallChain: iptablesServiceChain('firewall', name, proto),
+    externalChain: iptablesChainPrefix.external + suffix,
+    firewallChain: iptablesChainPrefix.firewall + suffix,
+    endpointChains,
     internalChain: svc.internalPolicyLocal ? localChain : clusterChain,
     externalPolicyChain: svc.externalPolicyLocal ? localChain : clusterChain,
     usesFirewallChain: traffic.endpoints.hasAnyEndpoints && svc.loadBalancerVIPs.length > 0 && svc.loadBalancerSourceRanges.length > 0,
@@ -229,7 +234,7 @@ function writeEndpointChain(plan: ServicePlan, ep: Endpoint, ctx: RenderContext,
 }
 
 function endpointChainName(plan: ServicePlan, ep: Endpoint): string {
-  return iptablesEndpointChain(plan.name, plan.proto, endpointString(ep));
+  return plan.endpointChains.get(ep) ?? iptablesEndpointChain(plan.name, plan.proto, endpointString(ep));
 }
 
 function declareNat(chain: string, out: RestoreBuffers, active: Set<string>): void {

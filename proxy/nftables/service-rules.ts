@@ -31,6 +31,8 @@ interface ServicePlan extends TrafficPlan {
   readonly localChain: string;
   readonly externalChain: string;
   readonly firewallChain: string;
+  /** Endpoint chain/set name bases, hashed once per endpoint. */
+  readonly endpointBases: ReadonlyMap<Endpoint, string>;
   readonly internalChain: string;
   readonly externalPolicyChain: string;
   /** Unlike iptables, nftables uses the firewall chain even without endpoints. */
@@ -80,6 +82,7 @@ function planServicePort(entry: ServicePortEntry, ctx: ServiceContext): ServiceP
     localChain,
     externalChain: n.chainPrefix.external + base,
     firewallChain: n.chainPrefix.firewall + base,
+    endpointBases: new Map(traffic.endpoints.allLocallyReachable.map((ep) => [ep, nftEndpointChainBase(svc.namespace, svc.name, proto, svc.portName, ep.ip, ep.port)])),
     internalChain: svc.internalPolicyLocal ? localChain : clusterChain,
     externalPolicyChain: svc.externalPolicyLocal ? localChain : clusterChain,
     usesFirewallChain: svc.loadBalancerVIPs.length > 0 && svc.loadBalancerSourceRanges.length > 0,
@@ -88,12 +91,16 @@ function planServicePort(entry: ServicePortEntry, ctx: ServiceContext): ServiceP
   };
 }
 
+function endpointBase(plan: ServicePlan, ep: Endpoint): string {
+  return plan.endpointBases.get(ep) ?? nftEndpointChainBase(plan.svc.namespace, plan.svc.name, plan.proto, plan.svc.portName, ep.ip, ep.port);
+}
+
 function endpointChain(plan: ServicePlan, ep: Endpoint): string {
-  return n.chainPrefix.endpoint + nftEndpointChainBase(plan.svc.namespace, plan.svc.name, plan.proto, plan.svc.portName, ep.ip, ep.port);
+  return n.chainPrefix.endpoint + endpointBase(plan, ep);
 }
 
 function affinitySet(plan: ServicePlan, ep: Endpoint): string {
-  return n.chainPrefix.affinity + nftEndpointChainBase(plan.svc.namespace, plan.svc.name, plan.proto, plan.svc.portName, ep.ip, ep.port);
+  return n.chainPrefix.affinity + endpointBase(plan, ep);
 }
 
 function key(plan: ServicePlan, ip: string): string[] {
