@@ -2,6 +2,7 @@ import test from 'node:test';
 import assert from 'node:assert/strict';
 import { ServiceAllocator } from './service-allocation.js';
 import { fieldErrorText } from '../errors.js';
+import { prepareServiceForUpdate } from '../validation/index.js';
 import type { KubeObject } from '../types.js';
 
 const cfg = { serviceCIDR: '10.96.0.0/12', nodePortRange: '30000-32767' };
@@ -53,13 +54,14 @@ test('node ports: requested honoured, out of range and duplicates refused with t
   assert.notEqual(ports[0], ports[1]);
 });
 
-test('type changes keep the cluster IP, drop unused node ports and release them', () => {
+test('type changes (prepared as upstream prepares them) keep the cluster IP, drop unused node ports and release them', () => {
   const a = new ServiceAllocator(cfg);
   const v1 = svc('nginx', { type: 'ClusterIP', ports: [{ port: 80 }] });
   a.allocate(v1);
   const ip = (v1.spec as { clusterIP: string }).clusterIP;
   // NodePort patch without clusterIP (as `kubectl patch` merges it, the IP is there; as a PUT it may be absent).
   const v2 = svc('nginx', { type: 'NodePort', ports: [{ port: 80 }] });
+  prepareServiceForUpdate(v2, v1);
   const r2 = a.allocate(v2, v1);
   assert.deepEqual(r2.errors, []);
   assert.equal((v2.spec as { clusterIP: string }).clusterIP, ip);
@@ -67,6 +69,7 @@ test('type changes keep the cluster IP, drop unused node ports and release them'
   assert.ok(np >= 30000);
   // Back to ClusterIP with the node port still in the object: dropped and released.
   const v3 = svc('nginx', { type: 'ClusterIP', clusterIP: ip, clusterIPs: [ip], ports: [{ port: 80, nodePort: np }] });
+  prepareServiceForUpdate(v3, v2);
   const r3 = a.allocate(v3, v2);
   assert.equal((v3.spec as { ports: { nodePort?: number }[] }).ports[0].nodePort, undefined);
   a.commitRelease(r3.released);

@@ -59,10 +59,6 @@ function needsHealthCheckNodePort(spec: ServiceSpec): boolean {
   return spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local';
 }
 
-function sameStrings(a: string[] | undefined, b: string[] | undefined): boolean {
-  return JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
-}
-
 function goStringSlice(values: string[]): GoRepr {
   return new GoRepr(`[]string{${values.map((v) => JSON.stringify(v)).join(', ')}}`);
 }
@@ -105,17 +101,14 @@ export class ServiceAllocator {
   }
 
   /**
-   * Brings a Service being created (old undefined) or updated to its allocated form: carries over
-   * values the user left out on update, drops values its new type no longer uses, allocates what
-   * is missing. Mutates `svc`. Returns field errors, or the transaction to commit/roll back.
+   * Allocates what a Service being created (old undefined) or updated still lacks, and works out
+   * what the update stops using. An update must already be prepared (prepareServiceForUpdate:
+   * values the user left out carried over, values the new type cannot use dropped). Mutates `svc`.
+   * Returns field errors, or the transaction to commit or roll back.
    */
   allocate(svc: KubeObject, old?: KubeObject): { errors: FieldError[]; tx: AllocationTx; released: AllocationTx } {
     const spec = specOf(svc);
     const oldSpec = old ? ((old.spec ?? {}) as ServiceSpec) : undefined;
-    if (oldSpec) {
-      this.dropTypeDependentFields(spec, oldSpec);
-      this.carryOverAllocatedValues(spec, oldSpec);
-    }
     const tx: AllocationTx = { ips: [], ports: [] };
     const errors = [...this.allocateClusterIPs(spec, oldSpec, tx), ...this.allocateNodePorts(spec, oldSpec, tx)];
     if (errors.length) {
@@ -158,45 +151,6 @@ export class ServiceAllocator {
     const out = (spec.ports ?? []).map((p) => p.nodePort).filter((n): n is number => typeof n === 'number' && n > 0);
     if (typeof spec.healthCheckNodePort === 'number' && spec.healthCheckNodePort > 0) out.push(spec.healthCheckNodePort);
     return out;
-  }
-
-  /** Upstream's dropTypeDependentFields: a type change clears values the new type cannot use, when the user left them as they were. */
-  private dropTypeDependentFields(spec: ServiceSpec, oldSpec: ServiceSpec): void {
-    if (needsClusterIP(oldSpec) && !needsClusterIP(spec) && sameStrings(spec.clusterIPs, oldSpec.clusterIPs) && (spec.clusterIP ?? '') === (oldSpec.clusterIP ?? '')) {
-      delete spec.clusterIP;
-      delete spec.clusterIPs;
-      delete spec.ipFamilies;
-      delete spec.ipFamilyPolicy;
-    }
-    if (needsNodePorts(oldSpec) && !needsNodePorts(spec)) {
-      for (const port of spec.ports ?? []) {
-        const was = (oldSpec.ports ?? []).find((o) => o.port === port.port && (o.protocol ?? 'TCP') === (port.protocol ?? 'TCP'));
-        if (port.nodePort && was && was.nodePort === port.nodePort) delete port.nodePort;
-      }
-    }
-    if (needsHealthCheckNodePort(oldSpec) && !needsHealthCheckNodePort(spec) && spec.healthCheckNodePort === oldSpec.healthCheckNodePort) {
-      delete spec.healthCheckNodePort;
-    }
-  }
-
-  /** Upstream's patchAllocatedValues: an update that omits allocated values keeps the old ones. */
-  private carryOverAllocatedValues(spec: ServiceSpec, oldSpec: ServiceSpec): void {
-    if (needsClusterIP(oldSpec) && needsClusterIP(spec)) {
-      if (!spec.clusterIP && oldSpec.clusterIP) spec.clusterIP = oldSpec.clusterIP;
-      if ((!spec.clusterIPs || spec.clusterIPs.length === 0) && oldSpec.clusterIPs) {
-        if (spec.clusterIP === oldSpec.clusterIP) spec.clusterIPs = [...oldSpec.clusterIPs];
-      }
-    }
-    if (needsNodePorts(oldSpec) && needsNodePorts(spec)) {
-      for (const port of spec.ports ?? []) {
-        if (port.nodePort) continue;
-        const was = (oldSpec.ports ?? []).find((o) => o.port === port.port && (o.protocol ?? 'TCP') === (port.protocol ?? 'TCP'));
-        if (was?.nodePort) port.nodePort = was.nodePort;
-      }
-    }
-    if (needsHealthCheckNodePort(oldSpec) && needsHealthCheckNodePort(spec) && !spec.healthCheckNodePort) {
-      spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
-    }
   }
 
   private allocateClusterIPs(spec: ServiceSpec, oldSpec: ServiceSpec | undefined, tx: AllocationTx): FieldError[] {

@@ -7,6 +7,7 @@
 import type { ResourceInfo } from '../resources.js';
 import type { KubeObject, ObjectMeta } from '../types.js';
 import { clone, deepEqual } from './meta.js';
+import { prepareServiceForUpdate } from '../validation/index.js';
 
 type Obj = KubeObject & { spec?: Record<string, unknown>; status?: Record<string, unknown> };
 
@@ -31,13 +32,6 @@ export function prepareForCreate(ri: ResourceInfo, obj: Obj): void {
   }
 }
 
-/** A Service that is no longer a LoadBalancer loses its load balancer status (upstream PrepareForUpdate). */
-function clearLoadBalancerStatusUnlessLoadBalancer(svc: Obj): void {
-  if ((svc.spec as { type?: string } | undefined)?.type === 'LoadBalancer') return;
-  const lb = (svc.status as { loadBalancer?: { ingress?: unknown[] } } | undefined)?.loadBalancer;
-  if (lb?.ingress?.length) svc.status = { ...svc.status, loadBalancer: {} };
-}
-
 /** Main-endpoint update: status and server-owned metadata stay as stored; generation follows spec. */
 export function prepareForUpdate(ri: ResourceInfo, obj: Obj, old: Obj): void {
   keepServerMetadata(obj.metadata, old.metadata);
@@ -46,7 +40,9 @@ export function prepareForUpdate(ri: ResourceInfo, obj: Obj, old: Obj): void {
     else obj.status = clone(old.status);
   }
   if (ri.resource === 'namespaces') obj.spec = clone(old.spec);
-  if (ri.resource === 'services') clearLoadBalancerStatusUnlessLoadBalancer(obj);
+  // Keeps allocated values an update left out, drops those its new type cannot use, and clears
+  // load balancer status when it stops being a LoadBalancer (upstream's Service PrepareForUpdate).
+  if (ri.resource === 'services') prepareServiceForUpdate(obj, old);
   bumpGeneration(ri, obj, old);
 }
 

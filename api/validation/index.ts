@@ -5,3 +5,5 @@
 export { applyDefaults } from './defaults.js';
 export { validateObject } from './validate.js';
 export { convertLegacyIngress, isLegacyIngress } from './legacy-ingress.js';
+
+export { prepareServiceForUpdate } from './service-prepare.js';

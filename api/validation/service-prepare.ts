@@ -55,11 +55,18 @@ function dropTypeDependentFields(svc: Obj, spec: Obj, old: Obj): void {
   if (old.type === 'LoadBalancer' && spec.type !== 'LoadBalancer' && isSet(svc.status)) objOrEmpty(svc.status).loadBalancer = {};
 }
 
-export function prepareServiceUpdate(svc: Obj, old: Obj): Obj {
-  const copy = clone(svc);
-  const spec = objOrEmpty(copy.spec);
+/** Applies upstream's PrepareForUpdate to `svc` in place (the registry's strategy calls this). */
+export function prepareServiceForUpdate(svc: Obj, old: Obj): void {
+  if (!isSet(svc.spec)) svc.spec = {};
+  const spec = objOrEmpty(svc.spec);
   const oldSpec = objOrEmpty(old.spec);
   keepAllocatedValues(spec, oldSpec);
-  dropTypeDependentFields(copy, spec, oldSpec);
+  dropTypeDependentFields(svc, spec, oldSpec);
+}
+
+/** A prepared copy, so validation gives upstream's verdict on its own; preparing twice changes nothing. */
+export function prepareServiceUpdate(svc: Obj, old: Obj): Obj {
+  const copy = clone(svc);
+  prepareServiceForUpdate(copy, old);
   return copy;
 }
