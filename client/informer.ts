@@ -12,15 +12,10 @@ import { logger, type Logger } from '../common/log.js';
 import { Backoff, defaultBackoff, sleep, type BackoffSettings } from './backoff.js';
 import { isExpired } from './client-error.js';
 import type { ApiClient, ResourceType, WatchHandle } from './rest.js';
+import { ObjectCache, type EventHandler } from './object-cache.js';
 import type { WatchEvent } from './watch-stream.js';
 
-export interface EventHandler<T> {
-  onAdd?(obj: T): void;
-  /** Also called with old === new by the periodic resync. */
-  onUpdate?(oldObj: T, newObj: T): void;
-  /** Gets the last state known: from the DELETED event, or the cached copy when a re-list found it gone. */
-  onDelete?(obj: T): void;
-}
+export { objectKey, type EventHandler } from './object-cache.js';
 
 export interface InformerOptions {
   /** Omit for all namespaces (and for cluster-scoped kinds). */
@@ -47,19 +42,12 @@ const minProductiveWatchMs = 1_000;
  */
 const watchDeadlineGraceMs = 30_000;
 
-/** The cache key: `namespace/name`, or `name` for cluster-scoped objects (client-go's MetaNamespaceKeyFunc). */
-export function objectKey(obj: KubeObject): string {
-  const { namespace, name } = obj.metadata;
-  return namespace ? `${namespace}/${name}` : `${name}`;
-}
-
 export class Informer<T extends KubeObject = KubeObject> {
   readonly resource: ResourceType;
   readonly options: Readonly<InformerOptions>;
   readonly #client: ApiClient;
   readonly #log: Logger;
-  readonly #cache = new Map<string, T>();
-  readonly #handlers = new Set<EventHandler<T>>();
+  readonly #cache: ObjectCache<T>;
   readonly #backoff: Backoff;
   readonly #stopSignal = new AbortController();
   #syncWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
@@ -75,6 +63,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     this.options = options;
     this.#backoff = new Backoff(options.backoff ?? defaultBackoff);
     this.#log = logger('client/informer');
+    this.#cache = new ObjectCache<T>(this.#log, resource.resource);
   }
 
   /** Starts listing and watching; idempotent. */
@@ -117,11 +106,11 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   list(): T[] {
-    return [...this.#cache.values()];
+    return this.#cache.list();
   }
 
   keys(): string[] {
-    return [...this.#cache.keys()];
+    return this.#cache.keys();
   }
 
   /** The resourceVersion the next watch starts from. */
@@ -134,9 +123,7 @@ export class Informer<T extends KubeObject = KubeObject> {
    * added late sees the same world as one added before start(). Returns the unregister function.
    */
   addEventHandler(handler: EventHandler<T>): () => void {
-    this.#handlers.add(handler);
-    for (const obj of this.#cache.values()) this.#call('onAdd', () => handler.onAdd?.(obj));
-    return () => this.#handlers.delete(handler);
+    return this.#cache.addHandler(handler);
   }
 
   onAdd(fn: (obj: T) => void): () => void {
@@ -189,7 +176,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         signal: this.#stopSignal.signal,
       });
       if (this.#stopped) return false;
-      this.#replaceAll(list.items);
+      this.#cache.replaceAll(list.items);
       this.#lastResourceVersion = list.resourceVersion;
       this.#backoff.reset();
       this.#markSynced();
@@ -253,40 +240,12 @@ export class Informer<T extends KubeObject = KubeObject> {
   #applyEvent(event: WatchEvent<T> & { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' }): void {
     const rv = event.object.metadata?.resourceVersion;
     if (rv) this.#lastResourceVersion = rv;
-    if (event.type === 'ADDED' || event.type === 'MODIFIED') this.#upsert(event.object);
-    else if (event.type === 'DELETED') this.#remove(event.object);
-  }
-
-  #upsert(obj: T): void {
-    const key = objectKey(obj);
-    const old = this.#cache.get(key);
-    this.#cache.set(key, obj);
-    if (!old) this.#notify('onAdd', (h) => h.onAdd?.(obj));
-    // Same version = the same object seen again (a synthetic ADDED); not a change.
-    else if (old.metadata.resourceVersion !== obj.metadata.resourceVersion) this.#notify('onUpdate', (h) => h.onUpdate?.(old, obj));
-  }
-
-  #remove(obj: T): void {
-    const key = objectKey(obj);
-    // Not cached: a re-list already reported this deletion.
-    if (!this.#cache.delete(key)) return;
-    this.#notify('onDelete', (h) => h.onDelete?.(obj));
-  }
-
-  /** Makes the cache equal to a fresh list, telling handlers about each difference. */
-  #replaceAll(items: T[]): void {
-    const fresh = new Map(items.map((o) => [objectKey(o), o] as const));
-    for (const [key, old] of this.#cache) {
-      if (fresh.has(key)) continue;
-      this.#cache.delete(key);
-      this.#notify('onDelete', (h) => h.onDelete?.(old));
-    }
-    for (const obj of fresh.values()) this.#upsert(obj);
+    if (event.type === 'ADDED' || event.type === 'MODIFIED') this.#cache.upsert(event.object);
+    else if (event.type === 'DELETED') this.#cache.remove(event.object);
   }
 
   #resync(): void {
-    if (!this.#synced || this.#stopped) return;
-    for (const obj of this.#cache.values()) this.#notify('onUpdate', (h) => h.onUpdate?.(obj, obj));
+    if (this.#synced && !this.#stopped) this.#cache.resync();
   }
 
   #markSynced(): void {
@@ -298,18 +257,5 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   async #pause(): Promise<void> {
     await sleep(this.#backoff.nextDelayMs(), this.#stopSignal.signal);
-  }
-
-  #notify(what: keyof EventHandler<T>, deliver: (h: EventHandler<T>) => void): void {
-    for (const h of this.#handlers) this.#call(what, () => deliver(h));
-  }
-
-  /** A throwing handler must not stop the informer or keep other handlers from their events. */
-  #call(what: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.#log.error('event handler threw', { resource: this.resource.resource, handler: what, err });
-    }
   }
 }
