@@ -75,3 +75,25 @@ test('kill -9 during a burst of writes loses no acknowledged object and no alloc
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('SIGTERM stops the server cleanly (exit 0) and a restart serves the same objects', { timeout: 60_000 }, async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'svcnet-term-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  let server = await startServer(dataDir, port);
+  try {
+    const created = (await apiRequest(server.target, 'POST', '/api/v1/namespaces/default/services', service(1))).json();
+    server.target.agent.destroy();
+    const exited = new Promise<number | null>((r) => server.child.once('exit', (code) => r(code)));
+    server.child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    server = await startServer(dataDir, port);
+    const again = (await apiRequest(server.target, 'GET', '/api/v1/namespaces/default/services/crash-1')).json();
+    assert.deepEqual(again, created);
+    const k = (await apiRequest(server.target, 'GET', '/api/v1/namespaces/default/services/kubernetes')).json();
+    assert.equal(k.spec.clusterIP, '10.96.0.1');
+  } finally {
+    server.target.agent.destroy();
+    server.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});

@@ -294,6 +294,33 @@ test('kubectl against svcnet (reference §11)', { skip, timeout: 240_000 }, asyn
     assert.doesNotMatch(await ok('get svc unknownf -o yaml'), /foo: bar/);
   });
 
+  await t.test('explain reads the OpenAPI v3 schemas', async () => {
+    const out = await ok('explain service.spec.ports.port');
+    assert.match(out, /^KIND:\s+Service$/m);
+    assert.match(out, /^FIELD: port <integer>$/m);
+    assert.match(out, /The port that will be exposed by this service\./);
+    assert.match(await ok('explain deployment.spec.template.spec.containers'), /^FIELD: containers <\[\]Container>$/m);
+  });
+
+  await t.test('--validate=warn: accepted with kubectl printing the server\'s Warning', async () => {
+    const file = f.file('warn.yaml', m.nodePortService.replace('name: nginx\n  labels', 'name: warned\n  labels').replace('  type: NodePort', '  type: NodePort\n  bar: baz'));
+    const r = await f.kubectl(`apply --validate=warn -f ${file}`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'service/warned created');
+    assert.match(r.stderr, /Warning: unknown field "spec\.bar"/);
+  });
+
+  await t.test('patch --type json and --type merge', async () => {
+    const json = await f.kubectl(['patch', 'svc', 'nginx', '--type=json', '-p', '[{"op":"add","path":"/metadata/labels/patched","value":"json"}]']);
+    assert.equal(json.code, 0, json.stderr);
+    assert.equal(json.stdout.trim(), 'service/nginx patched');
+    const merge = await f.kubectl(['patch', 'svc', 'nginx', '--type=merge', '-p', '{"metadata":{"labels":{"patched":"merge"}}}']);
+    assert.equal(merge.code, 0, merge.stderr);
+    assert.equal((await ok('get svc nginx -o jsonpath={.metadata.labels.patched}')).trim(), 'merge');
+    const bad = await f.kubectl(['patch', 'svc', 'nginx', '--type=json', '-p', '[{"op":"replace","path":"/nothere/x","value":1}]']);
+    assert.equal(bad.code, 1);
+  });
+
   await t.test('label, annotate, set image, rollout restart, cordon', async () => {
     assert.equal((await ok('label svc nginx tier=fe --overwrite')).trim(), 'service/nginx labeled');
     assert.equal((await ok('annotate svc nginx note=hi')).trim(), 'service/nginx annotated');
