@@ -1,0 +1,79 @@
+/**
+ * The ingress-nginx annotations svcnet understands, parsed as typed data with allow-lists.
+ * Values never reach any configuration language (the IngressNightmare lesson): a value that does
+ * not parse is ignored and reported, and the documented default applies.
+ */
+import { defaultBackendOptions, type BackendOptions } from './model.js';
+
+/** ingress-nginx's prefix; the older `ingress.kubernetes.io/` one is accepted too. */
+const prefixes = ['nginx.ingress.kubernetes.io/', 'ingress.kubernetes.io/'];
+
+export interface IngressAnnotations {
+  options: BackendOptions;
+  rewriteTarget: string | undefined;
+  useRegex: boolean;
+  /** One message per annotation that was ignored. */
+  problems: string[];
+}
+
+function lookup(annotations: Readonly<Record<string, string>>, key: string): string | undefined {
+  for (const p of prefixes) {
+    const v = annotations[p + key];
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+export function parseBool(v: string): boolean | undefined {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return undefined;
+}
+
+/** nginx size syntax: digits with an optional k/m/g unit; 0 means unlimited. */
+export function parseSize(v: string): number | undefined {
+  const m = /^(\d{1,10})([kKmMgG]?)$/.exec(v.trim());
+  if (!m) return undefined;
+  const unit = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Number(m[1]) * unit;
+}
+
+/** Timeouts are whole seconds ("60" or "60s"), 1..3600. */
+export function parseSeconds(v: string): number | undefined {
+  const m = /^(\d{1,4})s?$/.exec(v.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return n >= 1 && n <= 3600 ? n * 1000 : undefined;
+}
+
+/** A path with $1..$9 references; only URL path characters (no spaces, quotes, braces, ;). */
+export function parseRewriteTarget(v: string): string | undefined {
+  if (v.length === 0 || v.length > 1024) return undefined;
+  return /^\/[A-Za-z0-9\-._~!$&+,=:@%/]*$/.test(v) ? v : undefined;
+}
+
+export function parseAnnotations(annotations: Readonly<Record<string, string>>): IngressAnnotations {
+  const options: BackendOptions = { ...defaultBackendOptions };
+  const problems: string[] = [];
+  let rewriteTarget: string | undefined;
+  let useRegex = false;
+
+  const read = <T>(key: string, parse: (v: string) => T | undefined, apply: (value: T) => void) => {
+    const raw = lookup(annotations, key);
+    if (raw === undefined) return;
+    const value = parse(raw);
+    if (value === undefined) problems.push(`annotation ${key}=${JSON.stringify(raw.slice(0, 64))} is not valid; ignored`);
+    else apply(value);
+  };
+
+  read('rewrite-target', parseRewriteTarget, (v) => (rewriteTarget = v));
+  read('use-regex', parseBool, (v) => (useRegex = v));
+  read('ssl-redirect', parseBool, (v) => (options.sslRedirect = v));
+  read('force-ssl-redirect', parseBool, (v) => (options.forceSslRedirect = v));
+  read('backend-protocol', (v) => (v === 'HTTP' || v === 'HTTPS' ? v : undefined), (v) => (options.protocol = v));
+  read('proxy-body-size', parseSize, (v) => (options.maxBodyBytes = v));
+  read('proxy-connect-timeout', parseSeconds, (v) => (options.connectTimeoutMs = v));
+  read('proxy-read-timeout', parseSeconds, (v) => (options.readTimeoutMs = v));
+  read('proxy-send-timeout', parseSeconds, (v) => (options.sendTimeoutMs = v));
+  return { options, rewriteTarget, useRegex, problems };
+}
