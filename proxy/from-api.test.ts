@@ -123,3 +123,28 @@ test('node: zone label and addresses of one family, InternalIP first', () => {
   assert.deepEqual(nodeIPsFromNode(node, 4), ['192.168.56.10', '203.0.113.9']);
   assert.deepEqual(nodeIPsFromNode(node, 6), ['fd00::a']);
 });
+
+test('malformed objects are skipped one by one, with a warning, never thrown', async () => {
+  const { setLogSink } = await import('../common/log.js');
+  const logged: string[] = [];
+  setLogSink((line) => logged.push(line));
+  try {
+    const garbage: unknown[] = [
+      {}, { spec: null }, { spec: { clusterIP: '10.0.0.1', ports: [null, { port: '80' }, { port: 80, protocol: 5 }] } },
+      { spec: { clusterIP: '10.0.0.2', externalIPs: 'nope', loadBalancerSourceRanges: [null, 5], ports: [{ port: 80, nodePort: -1 }] }, status: { loadBalancer: { ingress: [null, { ip: 7 }] } } },
+      { spec: { clusterIPs: 'x', ports: [{ port: 80 }] } },
+      new Proxy({}, { get: () => { throw new Error('boom'); } }),
+      makeService('ns', 'good', { clusterIP: '10.96.0.9', ports: [{ name: 'p', port: 80 }] }),
+    ];
+    const slices: unknown[] = [
+      {}, { metadata: { labels: { 'kubernetes.io/service-name': 'good' }, namespace: 'ns' }, endpoints: [null, { addresses: [5] }, { addresses: 'x' }, { addresses: ['10.0.0.5'] }], ports: [null, { name: 'p', port: 80 }] },
+    ];
+    const state = buildProxyState(garbage as never, slices as never, ctx);
+    const names = state.servicePorts.map((e) => `${e.service.namespace}/${e.service.name}:${e.service.port}/${e.service.nodePort}`);
+    assert.deepEqual(names, ['default/:80/0', 'default/:80/0', 'ns/good:80/0']);
+    assert.deepEqual(state.servicePorts.at(-1)!.endpoints.map((e) => e.ip), ['10.0.0.5']);
+    assert.equal(logged.filter((l) => l.includes('skipping malformed object')).length, 1);
+  } finally {
+    setLogSink((line) => process.stderr.write(line + '\n'));
+  }
+});

@@ -8,6 +8,22 @@ import { canonicalIP, formatCidr, ipFamilyOf, parseCidr } from './ip.js';
 import type { Endpoint, Protocol, ProxyState, ServicePortEntry, ServicePortInfo } from './model.js';
 import { compareServicePorts, endpointString } from './model.js';
 import { sortEndpoints, type NodeTopology } from './endpoints.js';
+import { logger } from '../common/log.js';
+
+const log = logger('proxy');
+
+/** API arrays as they arrive: anything that is not an array is empty, holes are dropped. */
+function list<T>(value: T[] | null | undefined): NonNullable<T>[] {
+  return Array.isArray(value) ? value.filter((v): v is NonNullable<T> => v !== null && v !== undefined && (typeof v !== 'object' || !Array.isArray(v))) : [];
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function validPort(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value < 65536;
+}
 
 /** The parts of a v1 Service the proxy reads. */
 export interface ServiceJson {
@@ -64,15 +80,15 @@ export function servicePortsFromService(svc: ServiceJson, ipFamily: IPFamily): S
   const clusterIP = clusterIPForFamily(spec, ipFamily);
   if (!clusterIP) return [];
   const common = commonServiceFields(svc, ipFamily);
-  return (spec.ports ?? []).flatMap((p) => {
-    if (!p.port) return [];
+  return list(spec.ports).flatMap((p) => {
+    if (typeof p !== 'object' || !validPort(p.port)) return [];
     const port: ServicePortInfo = {
       ...common,
-      portName: p.name ?? '',
+      portName: typeof p.name === 'string' ? p.name : '',
       protocol: normalizeProtocol(p.protocol),
       clusterIP,
       port: p.port,
-      nodePort: p.nodePort ?? 0,
+      nodePort: validPort(p.nodePort) ? p.nodePort : 0,
     };
     return [port];
   });
@@ -89,28 +105,33 @@ function commonServiceFields(svc: ServiceJson, ipFamily: IPFamily): CommonFields
     namespace: svc.metadata?.namespace ?? 'default',
     name: svc.metadata?.name ?? '',
     loadBalancerVIPs: loadBalancerVIPs(svc, ipFamily),
-    externalIPs: ipsOfFamily(spec.externalIPs ?? [], ipFamily),
-    loadBalancerSourceRanges: cidrsOfFamily(spec.loadBalancerSourceRanges ?? [], ipFamily),
+    externalIPs: ipsOfFamily(stringList(spec.externalIPs), ipFamily),
+    loadBalancerSourceRanges: cidrsOfFamily(stringList(spec.loadBalancerSourceRanges), ipFamily),
     sessionAffinity: clientIP ? 'ClientIP' : 'None',
-    stickyMaxAgeSeconds: clientIP ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? defaultStickyMaxAgeSeconds : 0,
+    stickyMaxAgeSeconds: clientIP ? stickySeconds(spec.sessionAffinityConfig?.clientIP?.timeoutSeconds) : 0,
     externalPolicyLocal,
     internalPolicyLocal: spec.internalTrafficPolicy === 'Local',
-    healthCheckNodePort: spec.type === 'LoadBalancer' && externalPolicyLocal ? spec.healthCheckNodePort ?? 0 : 0,
+    healthCheckNodePort: spec.type === 'LoadBalancer' && externalPolicyLocal && validPort(spec.healthCheckNodePort) ? spec.healthCheckNodePort : 0,
     topologyAware: usesTopologyHints(svc),
   };
 }
 
+function stickySeconds(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : defaultStickyMaxAgeSeconds;
+}
+
 function clusterIPForFamily(spec: NonNullable<ServiceJson['spec']>, ipFamily: IPFamily): string | undefined {
-  const candidates = spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : [];
+  const ips = stringList(spec.clusterIPs);
+  const candidates = ips.length ? ips : stringList([spec.clusterIP]);
   const ip = candidates.find((c) => c !== 'None' && ipFamilyOf(c) === ipFamily);
   return ip === undefined ? undefined : canonicalIP(ip);
 }
 
 /** Only VIP-mode ingress points are proxied; ipMode Proxy means the LB itself forwards. */
 function loadBalancerVIPs(svc: ServiceJson, ipFamily: IPFamily): string[] {
-  const ingress = svc.status?.loadBalancer?.ingress ?? [];
-  const vips = ingress.filter((i) => i.ip && (i.ipMode === undefined || i.ipMode === 'VIP')).map((i) => i.ip!);
-  return ipsOfFamily(vips, ipFamily);
+  const ingress = list(svc.status?.loadBalancer?.ingress);
+  const vips = ingress.filter((i) => i.ipMode === undefined || i.ipMode === 'VIP').map((i) => i.ip);
+  return ipsOfFamily(stringList(vips), ipFamily);
 }
 
 function ipsOfFamily(ips: readonly string[], ipFamily: IPFamily): string[] {
@@ -148,21 +169,23 @@ export function servicePortKey(namespace: string, name: string, portName: string
  */
 export function endpointsFromSlices(slices: readonly EndpointSliceJson[], ctx: ConversionContext): Map<string, Endpoint[]> {
   const byPort = new Map<string, Map<string, Endpoint>>();
-  const ordered = [...slices].sort((a, b) => compareStrings(a.metadata?.name ?? '', b.metadata?.name ?? ''));
-  for (const slice of ordered) {
-    const serviceName = slice.metadata?.labels?.[serviceNameLabel];
-    if (!serviceName || slice.addressType === 'FQDN') continue;
-    const namespace = slice.metadata?.namespace ?? 'default';
-    for (const port of slice.ports ?? []) {
-      // Ports without a name field or number are ignored, as kube-proxy logs and skips them.
-      if (port.name === undefined || port.name === null || !port.port) continue;
-      const key = servicePortKey(namespace, serviceName, port.name, normalizeProtocol(port.protocol));
-      const set = byPort.get(key) ?? new Map<string, Endpoint>();
-      byPort.set(key, set);
-      for (const ep of sliceEndpoints(slice, port.port, ctx)) addDeduplicated(set, ep);
-    }
-  }
+  const ordered = list([...slices]).sort((a, b) => compareStrings(a.metadata?.name ?? '', b.metadata?.name ?? ''));
+  for (const slice of ordered) isolated(slice, 'EndpointSlice', () => addSlice(byPort, slice, ctx));
   return new Map([...byPort].map(([key, set]) => [key, sortEndpoints([...set.values()])]));
+}
+
+function addSlice(byPort: Map<string, Map<string, Endpoint>>, slice: EndpointSliceJson, ctx: ConversionContext): void {
+  const serviceName = slice.metadata?.labels?.[serviceNameLabel];
+  if (!serviceName || slice.addressType === 'FQDN') return;
+  const namespace = slice.metadata?.namespace ?? 'default';
+  for (const port of list(slice.ports)) {
+    // Ports without a name field or number are ignored, as kube-proxy logs and skips them.
+    if (typeof port.name !== 'string' || !validPort(port.port)) continue;
+    const key = servicePortKey(namespace, serviceName, port.name, normalizeProtocol(port.protocol));
+    const set = byPort.get(key) ?? new Map<string, Endpoint>();
+    byPort.set(key, set);
+    for (const ep of sliceEndpoints(slice, port.port, ctx)) addDeduplicated(set, ep);
+  }
 }
 
 function compareStrings(a: string, b: string): number {
@@ -175,11 +198,11 @@ function addDeduplicated(set: Map<string, Endpoint>, ep: Endpoint): void {
 }
 
 function sliceEndpoints(slice: EndpointSliceJson, port: number, ctx: ConversionContext): Endpoint[] {
-  return (slice.endpoints ?? []).flatMap((e) => {
-    const address = e.addresses?.[0];
+  return list(slice.endpoints).flatMap((e) => {
+    const address = stringList(e.addresses)[0];
     if (address === undefined || ipFamilyOf(address) !== ctx.ipFamily) return [];
     const conditions = e.conditions ?? {};
-    const nodeName = e.nodeName ?? '';
+    const nodeName = typeof e.nodeName === 'string' ? e.nodeName : '';
     const endpoint: Endpoint = {
       ip: canonicalIP(address)!,
       port,
@@ -188,8 +211,8 @@ function sliceEndpoints(slice: EndpointSliceJson, port: number, ctx: ConversionC
       serving: conditions.serving ?? true,
       terminating: conditions.terminating ?? false,
       nodeName,
-      zone: e.zone ?? '',
-      zoneHints: (e.hints?.forZones ?? []).flatMap((z) => (z.name ? [z.name] : [])),
+      zone: typeof e.zone === 'string' ? e.zone : '',
+      zoneHints: stringList(list(e.hints?.forZones).map((z) => z.name)),
       isLocal: ctx.nodeName !== '' && nodeName === ctx.nodeName,
     };
     return [endpoint];
@@ -208,11 +231,30 @@ export function nodeIPsFromNode(node: NodeJson | undefined, ipFamily: IPFamily):
   return [...new Set([...ofType('InternalIP'), ...ofType('ExternalIP')])];
 }
 
+/** One malformed object must not stop the others from being programmed: log it and skip it. */
+function isolated<T>(obj: { metadata?: { name?: string; namespace?: string } } | null | undefined, kind: string, convert: () => T): T | undefined {
+  try {
+    if (obj === null || typeof obj !== 'object') throw new TypeError('not an object');
+    return convert();
+  } catch (err) {
+    log.warn('skipping malformed object', { kind, ...safeIdentity(obj), error: err });
+    return undefined;
+  }
+}
+
+function safeIdentity(obj: { metadata?: { name?: string; namespace?: string } } | null | undefined): { namespace?: unknown; name?: unknown } {
+  try {
+    return { namespace: obj?.metadata?.namespace, name: obj?.metadata?.name };
+  } catch {
+    return {};
+  }
+}
+
 /** Services plus all their slices into the whole state one renderer call consumes. */
 export function buildProxyState(services: readonly ServiceJson[], slices: readonly EndpointSliceJson[], ctx: ConversionContext): ProxyState {
   const endpoints = endpointsFromSlices(slices, ctx);
   const servicePorts: ServicePortEntry[] = services
-    .flatMap((svc) => servicePortsFromService(svc, ctx.ipFamily))
+    .flatMap((svc) => isolated(svc, 'Service', () => servicePortsFromService(svc, ctx.ipFamily)) ?? [])
     .sort(compareServicePorts)
     .map((service) => ({
       service,
