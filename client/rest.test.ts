@@ -102,11 +102,33 @@ test('each patch type has its content type; apply carries fieldManager and force
   await assert.rejects(client.patch(services, 'default', 'web', {}, 'apply'), { code: 'InvalidArgument' });
 });
 
+test('subresource calls: binding (POST), finalize (PUT), scale (GET, PATCH)', async () => {
+  const pods = findResource('', 'v1', 'pods')!;
+  const namespaces = findResource('', 'v1', 'namespaces')!;
+  answer = () => ({ body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } });
+  const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'web-1' }, target: { kind: 'Node', name: 'node-1' } };
+  await client.createSubresource(pods, 'default', 'web-1', 'binding', binding);
+  assert.equal(lastRequest().method, 'POST');
+  assert.equal(lastRequest().url, '/api/v1/namespaces/default/pods/web-1/binding');
+  assert.deepEqual(JSON.parse(lastRequest().body), binding);
+  await client.updateSubresource(namespaces, undefined, 'gone', 'finalize', { metadata: { name: 'gone' }, spec: { finalizers: [] } });
+  assert.equal(lastRequest().method, 'PUT');
+  assert.equal(lastRequest().url, '/api/v1/namespaces/gone/finalize');
+  await client.getSubresource(deployments, 'default', 'web', 'scale');
+  assert.equal(lastRequest().url, '/apis/apps/v1/namespaces/default/deployments/web/scale');
+  await client.patchSubresource(deployments, 'default', 'web', 'scale', { spec: { replicas: 3 } }, 'merge');
+  assert.equal(lastRequest().headers['content-type'], 'application/merge-patch+json');
+});
+
 test('delete sends DeleteOptions in the body', async () => {
   answer = () => ({ body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 200 } });
   await client.delete(services, 'default', 'web', { propagationPolicy: 'Foreground', gracePeriodSeconds: 0 });
   assert.equal(lastRequest().method, 'DELETE');
   assert.deepEqual(JSON.parse(lastRequest().body), { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground', gracePeriodSeconds: 0 });
+  await client.deleteCollection(services, 'default', { labelSelector: 'app=web' }, { propagationPolicy: 'Background' });
+  assert.equal(lastRequest().method, 'DELETE');
+  assert.equal(lastRequest().url, '/api/v1/namespaces/default/services?labelSelector=app%3Dweb');
+  assert.equal(JSON.parse(lastRequest().body).propagationPolicy, 'Background');
 });
 
 test('a non-2xx answer throws a ClientError with the decoded Status', async () => {

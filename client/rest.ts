@@ -141,10 +141,35 @@ export class ApiClient {
     return this.#patch<T>(resourcePath(ri, namespace, name, 'status'), body, type, opts);
   }
 
+  /** GET of a subresource such as `scale`. */
+  async getSubresource<T = KubeObject>(ri: ResourceType, namespace: string | undefined, name: string, subresource: string): Promise<T> {
+    return this.#call<T>('GET', resourcePath(ri, namespace, name, subresource));
+  }
+
+  /** POST to a subresource: pods/binding, pods/eviction. */
+  async createSubresource<T = KubeObject>(ri: ResourceType, namespace: string | undefined, name: string, subresource: string, body: unknown, opts: WriteOptions = {}): Promise<T> {
+    return this.#call<T>('POST', resourcePath(ri, namespace, name, subresource) + writeQuery(opts), body);
+  }
+
+  /** PUT to a subresource: namespaces/finalize, deployments/scale. */
+  async updateSubresource<T = KubeObject>(ri: ResourceType, namespace: string | undefined, name: string, subresource: string, body: unknown, opts: WriteOptions = {}): Promise<T> {
+    return this.#call<T>('PUT', resourcePath(ri, namespace, name, subresource) + writeQuery(opts), body);
+  }
+
+  async patchSubresource<T = KubeObject>(ri: ResourceType, namespace: string | undefined, name: string, subresource: string, body: unknown, type: PatchType, opts: PatchOptions = {}): Promise<T> {
+    return this.#patch<T>(resourcePath(ri, namespace, name, subresource), body, type, opts);
+  }
+
   /** Answers the object (still there while finalizers run) or a Success Status. */
   async delete(ri: ResourceType, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<KubeObject | Status> {
     const body = { kind: 'DeleteOptions', apiVersion: 'v1', ...opts };
     return this.#call<KubeObject | Status>('DELETE', resourcePath(ri, namespace, name), body);
+  }
+
+  /** Deletes every matching object of the collection; answers the list of what was deleted (or a Status). */
+  async deleteCollection(ri: ResourceType, namespace: string | undefined, selectors: Pick<ListOptions, 'labelSelector' | 'fieldSelector'> = {}, opts: DeleteOptions = {}): Promise<unknown> {
+    const query = queryString({ labelSelector: selectors.labelSelector, fieldSelector: selectors.fieldSelector });
+    return this.#call('DELETE', resourcePath(ri, namespace) + query, { kind: 'DeleteOptions', apiVersion: 'v1', ...opts });
   }
 
   /**
