@@ -86,17 +86,6 @@ export class NftablesObjectTracker {
 
 /** Names of the objects a transaction adds ("add chain ip kube-proxy NAME ..."). */
 function objectNames(transaction: string, verb: 'add chain' | 'add set'): Set<string> {
-  const names = new Set<string>();
-  const start = `${verb} `;
-  let i = transaction.startsWith(start) ? 0 : transaction.indexOf(`\n${start}`) + 1;
-  while (i > 0 || (i === 0 && transaction.startsWith(start))) {
-    const end = transaction.indexOf('\n', i);
-    const line = transaction.slice(i, end < 0 ? undefined : end);
-    const name = line.split(' ')[4];
-    if (name) names.add(name);
-    const next = transaction.indexOf(`\n${start}`, end < 0 ? transaction.length : end);
-    if (next < 0) break;
-    i = next + 1;
-  }
-  return names;
+  const re = verb === 'add chain' ? /^add chain \S+ \S+ (\S+)/gm : /^add set \S+ \S+ (\S+)/gm;
+  return new Set(Array.from(transaction.matchAll(re), (m) => m[1]!));
 }

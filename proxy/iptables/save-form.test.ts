@@ -4,7 +4,7 @@ import { kernelProbability, toSaveForm } from './save-form.js';
 import { renderIptablesRules } from './render.js';
 import { parseRestoreText } from './restore-text.js';
 import { buildProxyState } from '../from-api.js';
-import { makeService, makeSlice } from '../testing/fixtures.js';
+import { makeService, makeSlice, nginxState } from '../testing/fixtures.js';
 import { readGolden } from '../testing/golden.js';
 
 test('reference §1.9: default/kubernetes rules as iptables-save lists them (fact 24)', () => {
@@ -41,4 +41,15 @@ test('affinity and probability rules as the kernel reports them', () => {
     toSaveForm('-A KUBE-SEP-Y -m comment --comment ns/s -m recent --name KUBE-SEP-Y --set -m tcp -p tcp -j DNAT --to-destination 10.0.0.1:80'),
     '-A KUBE-SEP-Y -p tcp -m comment --comment "ns/s" -m recent --set --name KUBE-SEP-Y --mask 255.255.255.255 --rsource -m tcp -j DNAT --to-destination 10.0.0.1:80',
   );
+});
+
+test('walkthrough §4.2: `iptables-save | grep "default/nginx cluster IP"` shows the two rules', () => {
+  const nat = parseRestoreText(renderIptablesRules(nginxState(), { nodeIPs: ['192.168.56.10'], clusterCIDR: '10.244.0.0/16' })).tables.find((t) => t.name === 'nat')!;
+  const grep = nat.rules.map((r) => toSaveForm(r.line)).filter((l) => l.includes('default/nginx cluster IP'));
+  assert.deepEqual(grep, [
+    '-A KUBE-SERVICES -d 10.96.0.100/32 -p tcp -m comment --comment "default/nginx cluster IP" -m tcp --dport 80 -j KUBE-SVC-2CMXP7HKUVJN7L6M',
+    '-A KUBE-SVC-2CMXP7HKUVJN7L6M ! -s 10.244.0.0/16 -d 10.96.0.100/32 -p tcp -m comment --comment "default/nginx cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ',
+  ]);
+  const odds = nat.rules.filter((r) => r.chain === 'KUBE-SVC-2CMXP7HKUVJN7L6M').map((r) => /--probability (\S+)/.exec(toSaveForm(r.line))?.[1]).filter(Boolean);
+  assert.deepEqual(odds, ['0.20000000019', '0.25000000000', '0.33333333349', '0.50000000000']);
 });
