@@ -11,7 +11,7 @@ import { questionWire, type Forwarder } from './forward.js';
 import type { DnsMetrics } from './metrics.js';
 import { resolve, type RecordsConfig } from './records.js';
 import { ClassIN, Rcode, RRType, type Answer } from './rr.js';
-import { parseQuery, type Query } from './wire-read.js';
+import { parseQuery, replyCacheKey, type Query } from './wire-read.js';
 import { encodeHeaderOnly, encodeReply, servfailFor } from './wire-write.js';
 
 export type Proto = 'udp' | 'tcp';
@@ -42,6 +42,11 @@ export class QueryHandler {
   /** Synchronous for cluster names and errors; a promise when the upstreams are asked. */
   handle(req: Buffer, proto: Proto, family: '1' | '2'): Reply | Promise<Reply> {
     const started = performance.now();
+    const key = replyCacheKey(req, proto);
+    if (key !== null) {
+      const hit = this.#encoded.get(key);
+      if (hit) return this.#fromCache(hit, req, proto, family, started);
+    }
     const parsed = parseQuery(req);
     if (!parsed.ok) {
       if (!parsed.reply) return null;
@@ -50,7 +55,7 @@ export class QueryHandler {
     }
     const q = parsed.query;
     try {
-      const out = this.#answer(req, q, proto, family, started);
+      const out = this.#answer(req, q, key, proto, family, started);
       if (out instanceof Promise) return out.catch((err) => this.#failed(req, q, proto, family, started, err));
       return out;
     } catch (err) {
@@ -58,23 +63,22 @@ export class QueryHandler {
     }
   }
 
-  #answer(req: Buffer, q: Query, proto: Proto, family: '1' | '2', started: number): Reply | Promise<Reply> {
+  #fromCache(hit: Buffer, req: Buffer, proto: Proto, family: '1' | '2', started: number): Buffer {
+    const out = Buffer.from(hit);
+    out[0] = req[0]!;
+    out[1] = req[1]!;
+    // RD and CD are echoed from each request; the rest of the header is the same for everyone.
+    out[2] = (out[2]! & ~0x01) | (req[2]! & 0x01);
+    out[3] = (out[3]! & ~0x10) | (req[3]! & 0x10);
+    const qEnd = replyQuestionEnd(out);
+    this.#observe(proto, family, (out[qEnd - 4]! << 8) | out[qEnd - 3]!, out[3]! & 0xf, started);
+    return out;
+  }
+
+  #answer(req: Buffer, q: Query, key: string | null, proto: Proto, family: '1' | '2', started: number): Reply | Promise<Reply> {
     const budget = proto === 'tcp' ? 65535 : q.edns ? Math.min(maxUdpPayload, Math.max(512, q.edns.udpSize)) : 512;
-    const key = `${proto === 'tcp' ? 't' : budget}|${q.edns ? `${q.edns.udpSize}${q.edns.dnssecOk ? 'd' : ''}` : '-'}|${req.toString('latin1', 12, q.questionEnd)}`;
-    // Before the reply cache: its key does not carry the EDNS version.
     const early = earlyRcode(q);
     if (early !== undefined) return this.#send(req, q, bare(early), budget, proto, family, started);
-    const hit = this.#encoded.get(key);
-    if (hit) {
-      const out = Buffer.from(hit);
-      out[0] = req[0]!;
-      out[1] = req[1]!;
-      // RD and CD are echoed from each request; the rest of the header is the same for everyone.
-      out[2] = (out[2]! & ~0x01) | (req[2]! & 0x01);
-      out[3] = (out[3]! & ~0x10) | (req[3]! & 0x10);
-      this.#observe(proto, family, q.qtype, out[3]! & 0xf, started);
-      return out;
-    }
     const res = resolve(this.#d.index, this.#d.records, { labels: q.labels, type: q.qtype });
     if (res.kind === 'forward') return this.#forward(req, q, budget, proto, family, started);
     if (res.chase) {
@@ -85,9 +89,11 @@ export class QueryHandler {
       });
     }
     const out = this.#send(req, q, res, budget, proto, family, started);
-    if (this.#encoded.size >= maxEncoded) this.#encoded.clear();
-    // Sent as is: the cached copy is never written to, hits patch a fresh copy.
-    this.#encoded.set(key, out);
+    if (key !== null) {
+      if (this.#encoded.size >= maxEncoded) this.#encoded.clear();
+      // Sent as is: the cached copy is never written to, hits patch a fresh copy.
+      this.#encoded.set(key, out);
+    }
     return out;
   }
 
@@ -145,6 +151,13 @@ function earlyRcode(q: Query): number | undefined {
   if (q.qclass !== ClassIN) return Rcode.REFUSED;
   if (q.qtype === RRType.AXFR || q.qtype === RRType.IXFR) return Rcode.REFUSED;
   return undefined;
+}
+
+/** Where the (uncompressed, single) question of a cached reply ends. */
+function replyQuestionEnd(buf: Buffer): number {
+  let pos = 12;
+  while (buf[pos]! !== 0) pos += buf[pos]! + 1;
+  return pos + 5;
 }
 
 function bare(rcode: number): Answer {
