@@ -2,7 +2,7 @@
  * `svcnet up`: every component in one process. For now the API server; the other components
  * join here as they are built (see the README's "not done yet").
  */
-import { startApiServer } from '../api/server/server.js';
+import { startStack, componentNames, type ComponentName } from './stack.js';
 import { defaultDataDir, flagHelp, parseFlags, untilSignal, type FlagSpec } from './flags.js';
 import { serverFlags } from './server-command.js';
 import { removePidFile, runningPid, writePidFile } from './pidfile.js';
@@ -11,6 +11,8 @@ import { CliError } from './flags.js';
 const upFlags = {
   ...serverFlags,
   listen: { type: 'string', default: '0.0.0.0:6443', help: 'HOST:PORT for the API server (all addresses, so pods reach it)' },
+  components: { type: 'string', default: componentNames.join(','), help: `components to run besides the API server (${componentNames.join(', ')})` },
+  'lb-pool': { type: 'string', multiple: true, default: '', help: 'CIDR or range LoadBalancer Services take addresses from (repeatable; default: the node\'s addresses)' },
 } satisfies FlagSpec;
 
 export async function runUp(argv: string[]): Promise<number> {
@@ -23,28 +25,33 @@ export async function runUp(argv: string[]): Promise<number> {
   const dataDir = (values['data-dir'] as string) || defaultDataDir();
   const other = runningPid(dataDir);
   if (other) throw new CliError(`svcnet is already running for ${dataDir} (pid ${other}); stop it with \`svcnet down\``);
-  process.stdout.write('starting API server…\n');
-  const server = await startApiServer({
+  const wanted = String(values.components).split(',').map((c) => c.trim()).filter(Boolean);
+  const unknown = wanted.filter((c) => !(componentNames as readonly string[]).includes(c));
+  if (unknown.length) throw new CliError(`up: unknown component(s) ${unknown.join(', ')}; choose from ${componentNames.join(', ')}`);
+  const stack = await startStack({
     dataDir,
     listen: values.listen as string,
     serviceCIDR: values['service-cluster-ip-range'] as string,
     nodePortRange: values['service-node-port-range'] as string,
     advertiseAddress: (values['advertise-address'] as string) || undefined,
+    components: new Set(wanted as ComponentName[]),
+    lbPool: (values['lb-pool'] as string[]) ?? [],
+    onReady: (name, summary, ms) => process.stdout.write(`✓ ${name.padEnd(12)} ${summary} (${ms} ms)\n`),
   });
+  writePidFile(dataDir);
   process.stdout.write(
     [
-      `✓ API server        ${server.url}`,
       '',
-      `svcnet is up (${Date.now() - started} ms). Data dir: ${dataDir}`,
-      `  export KUBECONFIG=${server.kubeconfigPath}`,
-      '  kubectl get namespaces',
+      `svcnet is up in ${Date.now() - started} ms. Data dir: ${dataDir}`,
+      `  API server:  ${stack.server.url}`,
+      `  kubeconfig:  ${stack.server.kubeconfigPath}`,
+      `  export KUBECONFIG=${stack.server.kubeconfigPath}`,
       '',
     ].join('\n'),
   );
-  writePidFile(dataDir);
   const sig = await untilSignal();
   process.stderr.write(`svcnet up: ${sig}, shutting down\n`);
-  await server.close();
+  await stack.stop();
   removePidFile(dataDir);
   return 0;
 }

@@ -16,6 +16,7 @@ export function prepareForCreate(ri: ResourceInfo, obj: Obj): void {
   if (ri.tracksGeneration) obj.metadata.generation = 1;
   switch (ri.resource) {
     case 'pods':
+      addDefaultTolerations(obj);
       obj.status = { phase: 'Pending', qosClass: podQOSClass(obj) };
       return;
     case 'namespaces':
@@ -91,6 +92,20 @@ function bumpGeneration(ri: ResourceInfo, obj: Obj, old: Obj): void {
   const gen = old.metadata.generation ?? 1;
   const deleting = obj.metadata.deletionTimestamp !== undefined;
   obj.metadata.generation = !deepEqual(specPart(obj), specPart(old)) || (deleting && old.metadata.deletionTimestamp === undefined) ? gen + 1 : gen;
+}
+
+/**
+ * What the DefaultTolerationSeconds admission plugin adds to every pod: tolerate a not-ready or
+ * unreachable node for 300 s before eviction (kubectl describe pod shows these).
+ */
+function addDefaultTolerations(pod: Obj): void {
+  const spec = (pod.spec ??= {}) as { tolerations?: { key?: string; effect?: string }[] };
+  const tolerations = spec.tolerations ?? [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    if (tolerations.some((t) => (t.key === key || t.key === undefined) && (t.effect === 'NoExecute' || t.effect === undefined))) continue;
+    tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 } as never);
+  }
+  spec.tolerations = tolerations;
 }
 
 /** Guaranteed when every container sets equal cpu and memory requests and limits; BestEffort when none sets any. */
