@@ -297,7 +297,6 @@ class DeploymentController {
       const direction = replicas > from ? 'up' : 'down';
       this.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
     }
-    Object.assign(rs, updated);
     return updated;
   }
 
