@@ -50,16 +50,30 @@ export class HttpTransport {
   }
 
   /**
-   * Sends a request and resolves with the response as soon as its headers arrive. An abort
-   * destroys the request (before the answer) or the response (after it); either way without an
-   * error object, because a socket destroyed with one after a keep-alive response completed
-   * emits 'error' where nobody listens and crashes the process (seen on Node 20).
+   * Sends a request and resolves with the response as soon as its headers arrive. A pooled socket
+   * that the server closed while idle fails at once with ECONNRESET before any answer; the request
+   * never reached the server, so it is sent again on another socket.
    */
   async open(req: HttpRequest): Promise<http.IncomingMessage> {
     if (req.signal?.aborted) throw abortedError(req);
     const auth = await this.#conn.authHeaders();
     const headers: Record<string, string> = { ...req.headers, ...auth };
     if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#attempt(req, headers);
+      } catch (err) {
+        if (!(err instanceof StaleSocketError) || attempt >= maxStaleSocketRetries) throw err instanceof StaleSocketError ? err.cause : err;
+      }
+    }
+  }
+
+  /**
+   * One try. An abort destroys the request (before the answer) or the response (after it); either
+   * way without an error object, because a socket destroyed with one after a keep-alive response
+   * completed emits 'error' where nobody listens and crashes the process (seen on Node 20).
+   */
+  #attempt(req: HttpRequest, headers: Record<string, string>): Promise<http.IncomingMessage> {
     return new Promise((resolve, reject) => {
       let response: http.IncomingMessage | undefined;
       const onAbort = () => (response ? response.destroy() : request.destroy());
@@ -79,9 +93,11 @@ export class HttpTransport {
         },
       );
       req.signal?.addEventListener('abort', onAbort);
-      request.on('error', (err) => {
+      request.on('error', (err: NodeJS.ErrnoException) => {
         req.signal?.removeEventListener('abort', onAbort);
-        reject(req.signal?.aborted ? abortedError(req) : err);
+        if (req.signal?.aborted) reject(abortedError(req));
+        else if (!response && request.reusedSocket && err.code === 'ECONNRESET') reject(new StaleSocketError(err));
+        else reject(err);
       });
       if (req.timeoutMs !== undefined) {
         request.setTimeout(req.timeoutMs, () => {
@@ -99,6 +115,15 @@ export class HttpTransport {
 
   #basePath(): string {
     return this.#conn.server.pathname.replace(/\/+$/, '');
+  }
+}
+
+/** Every pooled socket may be stale at once (after a server restart); a few tries reach a fresh one. */
+const maxStaleSocketRetries = 3;
+
+class StaleSocketError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
   }
 }
 
