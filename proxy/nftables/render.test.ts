@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderNftablesRules } from './render.js';
 import type { NftablesRenderConfig } from './config.js';
-import { NftRuleset } from '../testing/nft-ruleset.js';
+import { NftRuleset } from './ruleset.js';
 import { expectGolden, lineDiff, readGolden } from '../testing/golden.js';
 import { makeService, makeSlice, nginxState, overallState, testClusterCIDR, testNodeIP, testNodeName } from '../testing/fixtures.js';
 import { buildProxyState } from '../from-api.js';

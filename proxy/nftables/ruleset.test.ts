@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NftRuleset } from './nft-ruleset.js';
+import { NftRuleset } from './ruleset.js';
 
 const p = 'ip kube-proxy';
 

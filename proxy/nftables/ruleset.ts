@@ -1,8 +1,9 @@
 /**
- * A small in-memory nftables table for tests: applies the transaction text our renderer writes
+ * A small in-memory model of one nftables table: applies the transaction text our renderer writes
  * (the subset of `nft -f` syntax knftables produces) and dumps the result in a canonical order,
  * like knftables' Fake. Rejects what nft would reject here: rules in missing chains, elements in
- * missing sets, references to missing chains or sets.
+ * missing sets, references to missing chains or sets. Used by the tracer and tests, and by
+ * renderNftablesUpdate to compare two full syncs.
  */
 
 export interface NftObjects {
@@ -68,6 +69,7 @@ export class NftRuleset {
     else if (key === 'flush set' || key === 'flush map') this.set(name, line).elements.clear();
     else if (key === 'delete set' || key === 'delete map') this.deleteSet(name, line);
     else if (key === 'add element') this.addElement(name, tail, line);
+    else if (key === 'delete element') this.deleteElement(name, tail, line);
     else throw new Error(`nft: unsupported "${line}"`);
   }
 
@@ -99,6 +101,12 @@ export class NftRuleset {
     if (!m) throw new Error(`nft: cannot parse element in "${line}"`);
     const element: NftElement = { key: m[1]!, comment: m[2], value: m[3] };
     this.set(name, line).elements.set(element.key, element);
+  }
+
+  private deleteElement(name: string, body: string, line: string): void {
+    const m = /^\{ (.+?) \}$/.exec(body);
+    const set = this.set(name, line);
+    if (!m || !set.elements.delete(m[1]!)) throw new Error(`nft: no such element in "${line}"`);
   }
 
   chain(name: string, context = name): { spec: string; rules: string[] } {

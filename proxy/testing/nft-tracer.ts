@@ -5,7 +5,7 @@
  * filter-forward with the post-DNAT destination. numgen branches are all followed.
  */
 import { addressMatches, cidrContains, parseCidr } from '../ip.js';
-import { NftRuleset } from './nft-ruleset.js';
+import { NftRuleset } from '../nftables/ruleset.js';
 import type { Packet, TraceResult } from './packet-tracer.js';
 
 interface TraceState {
