@@ -8,6 +8,7 @@ import { lintIptablesRestore } from '../testing/iptables-lint.js';
 import { makeService, makeSlice, nginxState, overallState, testClusterCIDR, testNodeIP, testNodeName, twoServicesState } from '../testing/fixtures.js';
 import { buildProxyState, type EndpointSliceJson, type ServiceJson } from '../from-api.js';
 import { hash16 } from '../hash.js';
+import { traceIptables } from '../testing/packet-tracer.js';
 
 const upstreamConfig: IptablesRenderConfig = { nodeIPs: [testNodeIP], clusterCIDR: testClusterCIDR, profile: upstreamTestProfile };
 
@@ -308,4 +309,22 @@ test('eTP=Local with terminating endpoints: ready ones win, serving+terminating 
     { ip: '10.0.1.4', ready: false, serving: false, terminating: true, nodeName: local },
     { ip: '10.0.1.5', ready: true, serving: true, terminating: false, nodeName: 'host-1' },
   ])], config));
+});
+
+test('IPv6 (ip6tables-restore input): bracketed DNAT targets, no localnet firewall, ::1 excluded', () => {
+  const state = buildProxyState(
+    [makeService('ns1', 'svc1', { type: 'NodePort', clusterIP: 'fd00:172:30::41', ports: [{ name: 'p80', port: 80, nodePort: 3001 }] })],
+    [{ ...makeSlice('ns1', 'svc1', 'a', [{ ip: 'fd00:10:180::1' }], [{ name: 'p80', port: 80 }]), addressType: 'IPv6' }],
+    { ipFamily: 6, nodeName: testNodeName },
+  );
+  const out = renderIptablesRules(state, { nodeIPs: ['fd00::2'], clusterCIDR: 'fd00:10::/64', profile: upstreamTestProfile });
+  const sep = `KUBE-SEP-${hash16('ns1/svc1:p80tcp[fd00:10:180::1]:80')}`;
+  assert.ok(out.includes(`-A ${sep} -m comment --comment ns1/svc1:p80 -m tcp -p tcp -j DNAT --to-destination [fd00:10:180::1]:80\n`));
+  assert.ok(out.includes(`-A ${sep} -m comment --comment ns1/svc1:p80 -s fd00:10:180::1 -j KUBE-MARK-MASQ\n`));
+  assert.ok(out.includes('-d fd00:172:30::41 --dport 80 ! -s fd00:10::/64 -j KUBE-MARK-MASQ\n'));
+  assert.ok(!out.includes('KUBE-FIREWALL'));
+  assert.ok(!out.includes('127.0.0.0/8'), 'no localhost NodePort rule for IPv6');
+  assert.deepEqual(lintIptablesRestore(out), []);
+  const traced = traceIptables(out, { src: 'fd00:10::5', dst: 'fd00:172:30::41', port: 80 }, ['fd00::2']);
+  assert.deepEqual([traced.output, traced.masquerade], ['[fd00:10:180::1]:80', false]);
 });
