@@ -167,9 +167,21 @@ class GarbageCollector {
     }
   }
 
+  /**
+   * Drops references by uid. When none would remain the field is removed outright (as a Go
+   * server's omitempty shows it), with the resourceVersion as precondition since a merge patch
+   * replaces the whole list.
+   */
   async #removeReferences(node: Node, uids: string[]): Promise<void> {
-    const body = { metadata: { ownerReferences: uids.map((uid) => ({ $patch: 'delete', uid })), uid: node.obj.metadata.uid } };
-    await this.client.patch(node.ri, node.obj.metadata.namespace, node.obj.metadata.name!, body, 'strategic', { fieldManager: component }).catch(ignoreGone);
+    const { ri, obj } = node;
+    const remaining = (obj.metadata.ownerReferences ?? []).filter((r) => !uids.includes(r.uid));
+    const write = remaining.length
+      ? this.client.patch(ri, obj.metadata.namespace, obj.metadata.name!, { metadata: { ownerReferences: uids.map((uid) => ({ $patch: 'delete', uid })), uid: obj.metadata.uid } }, 'strategic', { fieldManager: component })
+      : this.client.patch(ri, obj.metadata.namespace, obj.metadata.name!, { metadata: { ownerReferences: null, resourceVersion: obj.metadata.resourceVersion } }, 'merge', { fieldManager: component });
+    await write.catch((err: unknown) => {
+      // A conflict means the object changed under us: the sync is retried with the new one.
+      if (!isNotFound(err)) throw err;
+    });
   }
 
   async #syncDeletingOwner(node: Node): Promise<void> {
