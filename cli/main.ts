@@ -8,6 +8,8 @@ import { runUp } from './up-command.js';
 import { runKubeconfig } from './kubeconfig-command.js';
 import { runDown } from './down-command.js';
 import { runStatus } from './status-command.js';
+import { runControllers } from './controllers-command.js';
+import { runDns } from './dns-command.js';
 import { kubernetesVersion, svcnetVersion } from '../api/server/version.js';
 import { CliError } from './flags.js';
 
@@ -20,6 +22,8 @@ Commands:
   down         stop svcnet and remove what it created on the node (--purge: the data too)
   status       show whether svcnet runs and each component's health
   server       run the API server alone
+  controllers  run the controllers against any API server (--kubeconfig)
+  dns          run cluster DNS against any API server (--kubeconfig)
   kubeconfig   print the admin kubeconfig of a data dir
   version      print versions
 
@@ -37,6 +41,10 @@ async function main(argv: string[]): Promise<number> {
       return runKubeconfig(rest);
     case 'down':
       return runDown(rest);
+    case 'controllers':
+      return runControllers(rest);
+    case 'dns':
+      return runDns(rest);
     case 'status':
       return runStatus(rest);
     case 'version':
