@@ -3,7 +3,8 @@
  * records, the forwarder, or an error rcode. Never throws: a failure inside answers SERVFAIL and
  * counts in coredns_panics_total. Cluster replies are kept pre-encoded per (question bytes,
  * budget, EDNS) and dropped whenever the index changes, so a repeated question costs one map
- * lookup and a copy; forwarded replies go through the TTL cache instead.
+ * lookup and a copy (A/AAAA answers rotated each time, as CoreDNS's loadbalance shuffles them);
+ * forwarded replies go through the TTL cache instead.
  */
 import type { ClusterIndex } from './cluster-index.js';
 import { AnswerCache } from './cache.js';
@@ -11,6 +12,7 @@ import { questionWire, type Forwarder } from './forward.js';
 import type { DnsMetrics } from './metrics.js';
 import { resolve, type RecordsConfig } from './records.js';
 import { ClassIN, Rcode, RRType, type Answer } from './rr.js';
+import { findRotatable, rotatedCopy, type Rotatable } from './rotation.js';
 import { parseQuery, replyCacheKey, type Query } from './wire-read.js';
 import { encodeHeaderOnly, encodeReply, servfailFor } from './wire-write.js';
 
@@ -32,7 +34,8 @@ const maxUdpPayload = 65507;
 
 export class QueryHandler {
   readonly #d: HandlerDeps;
-  readonly #encoded = new Map<string, Buffer>();
+  readonly #encoded = new Map<string, { reply: Buffer; rotate?: Rotatable }>();
+  #served = 0;
 
   constructor(deps: HandlerDeps) {
     this.#d = deps;
@@ -63,8 +66,8 @@ export class QueryHandler {
     }
   }
 
-  #fromCache(hit: Buffer, req: Buffer, proto: Proto, family: '1' | '2', started: number): Buffer {
-    const out = Buffer.from(hit);
+  #fromCache(hit: { reply: Buffer; rotate?: Rotatable }, req: Buffer, proto: Proto, family: '1' | '2', started: number): Buffer {
+    const out = hit.rotate ? rotatedCopy(hit.reply, hit.rotate, ++this.#served) : Buffer.from(hit.reply);
     out[0] = req[0]!;
     out[1] = req[1]!;
     // RD and CD are echoed from each request; the rest of the header is the same for everyone.
@@ -92,7 +95,7 @@ export class QueryHandler {
     if (key !== null) {
       if (this.#encoded.size >= maxEncoded) this.#encoded.clear();
       // Sent as is: the cached copy is never written to, hits patch a fresh copy.
-      this.#encoded.set(key, out);
+      this.#encoded.set(key, { reply: out, rotate: q.qtype === RRType.A || q.qtype === RRType.AAAA ? findRotatable(out, q.questionEnd) : undefined });
     }
     return out;
   }
