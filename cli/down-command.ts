@@ -3,7 +3,7 @@
  * link, rule and process it created) and waits for it to exit; `--purge` also deletes the data dir.
  */
 import { rmSync } from 'node:fs';
-import { defaultDataDir, flagHelp, parseFlags, type FlagSpec } from './flags.js';
+import { defaultDataDir, parseCommand, type FlagSpec } from './flags.js';
 import { runningPid } from './pidfile.js';
 
 const flags = {
@@ -13,11 +13,8 @@ const flags = {
 } satisfies FlagSpec;
 
 export async function runDown(argv: string[]): Promise<number> {
-  const { values, help } = parseFlags(argv, flags, 'down');
-  if (help) {
-    process.stdout.write(flagHelp('down', 'Stops svcnet and removes what it created on the node; keeps the data dir unless --purge.', flags));
-    return 0;
-  }
+  const values = parseCommand(argv, flags, 'down', 'Stops svcnet and removes what it created on the node; keeps the data dir unless --purge.');
+  if (!values) return 0;
   const dataDir = (values['data-dir'] as string) || defaultDataDir();
   const pid = runningPid(dataDir);
   if (pid) {

@@ -32,6 +32,17 @@ export function flagHelp(command: string, summary: string, spec: FlagSpec): stri
   return `Usage: svcnet ${command} [flags]\n\n${summary}\n\nFlags:\n${lines.join('\n')}\n`;
 }
 
+/**
+ * A command's start: parses its flags, or prints its help and returns undefined (the command then
+ * exits 0).
+ */
+export function parseCommand<T extends FlagSpec>(argv: string[], spec: T, command: string, summary: string): Record<keyof T, string | boolean | string[] | undefined> | undefined {
+  const { values, help } = parseFlags(argv, spec, command);
+  if (!help) return values;
+  process.stdout.write(flagHelp(command, summary, spec));
+  return undefined;
+}
+
 /** Root keeps its state in /var/lib/svcnet; other users in ~/.local/share/svcnet. */
 export function defaultDataDir(): string {
   if (process.getuid?.() === 0) return '/var/lib/svcnet';

@@ -1,6 +1,6 @@
 /** `svcnet server`: the API server alone. */
-import { startApiServer } from '../api/server/server.js';
-import { defaultDataDir, flagHelp, parseFlags, untilSignal, type FlagSpec } from './flags.js';
+import { startApiServer, type ApiServerOptions } from '../api/server/server.js';
+import { defaultDataDir, parseCommand, untilSignal, type FlagSpec } from './flags.js';
 
 export const serverFlags = {
   'data-dir': { type: 'string', default: '', help: 'where the store, PKI and kubeconfig live (root: /var/lib/svcnet)' },
@@ -10,20 +10,21 @@ export const serverFlags = {
   'advertise-address': { type: 'string', default: '', help: 'address the kubernetes Service points at (default: the node\'s first address)' },
 } satisfies FlagSpec;
 
-export async function runServer(argv: string[]): Promise<number> {
-  const { values, help } = parseFlags(argv, serverFlags, 'server');
-  if (help) {
-    process.stdout.write(flagHelp('server', 'Runs the Kubernetes API server with its embedded store.', serverFlags));
-    return 0;
-  }
-  const dataDir = (values['data-dir'] as string) || defaultDataDir();
-  const server = await startApiServer({
-    dataDir,
+/** The API server's options from the flags `server` and `up` share. */
+export function serverOptionsFromFlags(values: Record<keyof typeof serverFlags, unknown>): ApiServerOptions {
+  return {
+    dataDir: (values['data-dir'] as string) || defaultDataDir(),
     listen: values.listen as string,
     serviceCIDR: values['service-cluster-ip-range'] as string,
     nodePortRange: values['service-node-port-range'] as string,
     advertiseAddress: (values['advertise-address'] as string) || undefined,
-  });
+  };
+}
+
+export async function runServer(argv: string[]): Promise<number> {
+  const values = parseCommand(argv, serverFlags, 'server', 'Runs the Kubernetes API server with its embedded store.');
+  if (!values) return 0;
+  const server = await startApiServer(serverOptionsFromFlags(values));
   process.stdout.write(`API server ready at ${server.url}\nkubeconfig: ${server.kubeconfigPath}\n  export KUBECONFIG=${server.kubeconfigPath}\n`);
   const sig = await untilSignal();
   process.stderr.write(`svcnet server: ${sig}, shutting down\n`);

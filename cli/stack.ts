@@ -3,17 +3,13 @@
  * (each one reads the API through the client library, exactly as it would against a real
  * cluster), a line of progress as each becomes ready, and a clean stop in reverse order.
  */
-import { startApiServer, type ApiServer } from '../api/server/server.js';
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../api/server/server.js';
 import { clientFromKubeconfig } from '../client/kubeconfig.js';
 import type { ApiClient } from '../client/rest.js';
 import { startControllers } from '../controllers/manager.js';
 
 export interface StackOptions {
-  dataDir: string;
-  listen: string;
-  serviceCIDR: string;
-  nodePortRange: string;
-  advertiseAddress?: string;
+  server: ApiServerOptions;
   /** Components to run; the API server always runs. */
   components: Set<ComponentName>;
   lbPool: string[];
@@ -56,7 +52,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   try {
     const server = await timed(
       'api-server',
-      () => startApiServer({ dataDir: opts.dataDir, listen: opts.listen, serviceCIDR: opts.serviceCIDR, nodePortRange: opts.nodePortRange, advertiseAddress: opts.advertiseAddress }),
+      () => startApiServer(opts.server),
       (s) => s.url,
     );
     running.push({ name: 'api-server', stop: () => server.close() });

@@ -4,7 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { defaultDataDir, flagHelp, parseFlags, type FlagSpec } from './flags.js';
+import { defaultDataDir, parseCommand, type FlagSpec } from './flags.js';
 import { runningPid } from './pidfile.js';
 
 const flags = { 'data-dir': { type: 'string', default: '', help: 'the data dir of the stack (root: /var/lib/svcnet)' } } satisfies FlagSpec;
@@ -30,11 +30,8 @@ function get(url: string, opts: { ca?: string; token?: string } = {}): Promise<{
 }
 
 export async function runStatus(argv: string[]): Promise<number> {
-  const { values, help } = parseFlags(argv, flags, 'status');
-  if (help) {
-    process.stdout.write(flagHelp('status', 'Shows whether svcnet runs and how each component is.', flags));
-    return 0;
-  }
+  const values = parseCommand(argv, flags, 'status', 'Shows whether svcnet runs and how each component is.');
+  if (!values) return 0;
   const dataDir = (values['data-dir'] as string) || defaultDataDir();
   const pid = runningPid(dataDir);
   process.stdout.write(pid ? `svcnet up is running (pid ${pid}), data dir ${dataDir}\n` : `svcnet up is not running (data dir ${dataDir})\n`);

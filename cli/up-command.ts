@@ -3,10 +3,9 @@
  * join here as they are built (see the README's "not done yet").
  */
 import { startStack, componentNames, type ComponentName } from './stack.js';
-import { defaultDataDir, flagHelp, parseFlags, untilSignal, type FlagSpec } from './flags.js';
-import { serverFlags } from './server-command.js';
+import { CliError, parseCommand, untilSignal, type FlagSpec } from './flags.js';
+import { serverFlags, serverOptionsFromFlags } from './server-command.js';
 import { removePidFile, runningPid, writePidFile } from './pidfile.js';
-import { CliError } from './flags.js';
 
 const upFlags = {
   ...serverFlags,
@@ -16,24 +15,18 @@ const upFlags = {
 } satisfies FlagSpec;
 
 export async function runUp(argv: string[]): Promise<number> {
-  const { values, help } = parseFlags(argv, upFlags, 'up');
-  if (help) {
-    process.stdout.write(flagHelp('up', 'Starts the svcnet stack in one process and keeps it running until SIGTERM/SIGINT.', upFlags));
-    return 0;
-  }
+  const values = parseCommand(argv, upFlags, 'up', 'Starts the svcnet stack in one process and keeps it running until SIGTERM/SIGINT.');
+  if (!values) return 0;
   const started = Date.now();
-  const dataDir = (values['data-dir'] as string) || defaultDataDir();
+  const server = serverOptionsFromFlags(values);
+  const dataDir = server.dataDir;
   const other = runningPid(dataDir);
   if (other) throw new CliError(`svcnet is already running for ${dataDir} (pid ${other}); stop it with \`svcnet down\``);
   const wanted = String(values.components).split(',').map((c) => c.trim()).filter(Boolean);
   const unknown = wanted.filter((c) => !(componentNames as readonly string[]).includes(c));
   if (unknown.length) throw new CliError(`up: unknown component(s) ${unknown.join(', ')}; choose from ${componentNames.join(', ')}`);
   const stack = await startStack({
-    dataDir,
-    listen: values.listen as string,
-    serviceCIDR: values['service-cluster-ip-range'] as string,
-    nodePortRange: values['service-node-port-range'] as string,
-    advertiseAddress: (values['advertise-address'] as string) || undefined,
+    server,
     components: new Set(wanted as ComponentName[]),
     lbPool: (values['lb-pool'] as string[]) ?? [],
     onReady: (name, summary, ms) => process.stdout.write(`✓ ${name.padEnd(12)} ${summary} (${ms} ms)\n`),
