@@ -77,6 +77,11 @@ export function compileRoutes(state: ClusterState, policy: ClassPolicy): Compile
   return { table: buildTable(hosts, certs, served, defaultBackend, routeCount), problems };
 }
 
+/** The table before anything is known: every request gets 404. */
+export function emptyTable(): RouteTable {
+  return { exact: new Map(), wildcard: new Map(), anyHost: undefined, defaultBackend: undefined, certs: new Map(), served: new Set(), routeCount: 0 };
+}
+
 function olderFirst(a: IngressInfo, b: IngressInfo): number {
   return a.createdMs - b.createdMs || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
 }

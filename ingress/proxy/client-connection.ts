@@ -1,0 +1,314 @@
+/**
+ * One client connection (plain TCP or TLS): reads request heads, routes, and runs one Exchange at
+ * a time (pipelined requests wait in `pending`). Responses the proxy makes itself (404, 308, 4xx
+ * errors) are written here; everything that talks to a backend lives in exchange.ts.
+ */
+import type { Socket } from 'node:net';
+import { logger } from '../../common/log.js';
+import { matchRequest, normalizeHost, rewritePath } from '../router/match.js';
+import { BodyFramer, FramingError } from './body-framer.js';
+import { Exchange } from './exchange.js';
+import { crlfcrlf, HeadError, parseRequestHead, type RequestHead } from './http-head.js';
+import type { DataPlane, Deadline } from './plane.js';
+import { cannedResponse, redirectToHttps } from './responses.js';
+import { newRequestId } from './forward-headers.js';
+
+const log = logger('ingress');
+
+/** Pipelined bytes held while a request is in flight before reading from the client pauses. */
+const maxPendingBytes = 64 * 1024;
+
+type Phase = 'idle' | 'head' | 'body' | 'wait' | 'tunnel' | 'closed';
+
+export interface ListenerInfo {
+  proto: 'http' | 'https';
+  localPort: number;
+  /** Port to redirect HTTP requests of TLS hosts to. */
+  httpsPort: number;
+  hsts: string;
+}
+
+export class ClientConnection implements Deadline {
+  readonly socket: Socket;
+  readonly plane: DataPlane;
+  readonly listener: ListenerInfo;
+  readonly remoteAddress: string;
+  phase: Phase = 'idle';
+  deadline = 0;
+  #pending: Buffer | undefined;
+  /** Where the CRLFCRLF search resumes in #pending (no quadratic rescans on slow heads). */
+  #scanFrom = 0;
+  exchange: Exchange | undefined;
+  #clientEnded = false;
+  #pausedForPending = false;
+
+  constructor(socket: Socket, plane: DataPlane, listener: ListenerInfo) {
+    this.socket = socket;
+    this.plane = plane;
+    this.listener = listener;
+    this.remoteAddress = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    socket.setNoDelay(true);
+    plane.live.add(this);
+    this.deadline = plane.now + plane.timeouts.headerMs;
+    socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(chunk)));
+    socket.on('end', () => this.#guard(() => this.#onEnd()));
+    socket.on('drain', () => this.exchange?.onClientDrain());
+    socket.on('error', () => {});
+    socket.on('close', () => this.#onClose());
+  }
+
+  /** A bug in one connection closes that connection, never the process. */
+  #guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      log.error('connection failed', { err, remote: this.remoteAddress });
+      this.destroy();
+    }
+  }
+
+  #onData(chunk: Buffer): void {
+    switch (this.phase) {
+      case 'tunnel':
+        this.exchange!.tunnelFromClient(chunk);
+        return;
+      case 'body':
+        this.deadline = this.plane.now + this.plane.timeouts.bodyMs;
+        this.#feedBody(chunk, 0);
+        return;
+      case 'idle':
+      case 'head':
+        this.#append(chunk);
+        this.#drive();
+        return;
+      case 'wait':
+        this.#append(chunk);
+        if (this.#pending!.length > maxPendingBytes && !this.#pausedForPending) {
+          this.#pausedForPending = true;
+          this.socket.pause();
+        }
+        return;
+      case 'closed':
+        return;
+    }
+  }
+
+  #append(chunk: Buffer): void {
+    this.#pending = this.#pending ? Buffer.concat([this.#pending, chunk]) : chunk;
+  }
+
+  /** Starts as many requests from #pending as can complete without waiting on I/O. */
+  #drive(): void {
+    while (this.phase === 'idle' || this.phase === 'head') {
+      if (!this.#pending || this.#pending.length === 0) return;
+      if (!this.#startNext()) return;
+    }
+  }
+
+  /** Parses one head from #pending; false when more bytes are needed or the connection ended. */
+  #startNext(): boolean {
+    let buf = this.#pending!;
+    // Empty lines before a request line are allowed (RFC 9112 §2.2).
+    let skip = 0;
+    while (skip + 1 < buf.length && buf[skip] === 13 && buf[skip + 1] === 10) skip += 2;
+    if (skip) {
+      buf = this.#pending = buf.subarray(skip);
+      this.#scanFrom = 0;
+    }
+    const end = buf.indexOf(crlfcrlf, this.#scanFrom);
+    if (end < 0) {
+      if (this.phase === 'idle') {
+        this.phase = 'head';
+        this.deadline = this.plane.now + this.plane.timeouts.headerMs;
+      }
+      const limits = this.plane.limits;
+      if (buf.length > limits.maxHeadBytes) this.reject(431, 'head too large');
+      else if (buf.indexOf(10) < 0 && buf.length > limits.maxRequestLine) this.reject(414, 'request line too long');
+      else this.#scanFrom = Math.max(0, buf.length - 3);
+      return false;
+    }
+    if (end + 4 > this.plane.limits.maxHeadBytes) {
+      this.reject(431, 'head too large');
+      return false;
+    }
+    this.#scanFrom = 0;
+    let head: RequestHead;
+    try {
+      head = parseRequestHead(buf.toString('latin1', 0, end), this.plane.limits);
+    } catch (err) {
+      if (!(err instanceof HeadError)) throw err;
+      this.reject(err.status, err.message);
+      return false;
+    }
+    const rest = buf.subarray(end + 4);
+    this.#pending = rest.length ? rest : undefined;
+    return this.#route(head);
+  }
+
+  /** Routes one request; true when it was answered at once (the next can start). */
+  #route(head: RequestHead): boolean {
+    const framer = head.chunked ? new BodyFramer('chunked') : new BodyFramer('length', head.contentLength > 0 ? head.contentLength : 0);
+    const q = head.target.indexOf('?');
+    const path = q < 0 ? head.target : head.target.slice(0, q);
+    const host = normalizeHost(head.host ?? '');
+    const match = matchRequest(this.plane.table, host, path);
+    const isHead = head.method === 'HEAD';
+    // A canned answer leaves an unread body behind: then the connection cannot be reused.
+    const close = head.close || !framer.done || this.#clientEnded;
+    const started = performance.now();
+    if (!match) return this.#answer(cannedResponse(404, { close, head: isHead }), 404, close, head, undefined, started);
+    const opts = match.backend.options;
+    if (this.listener.proto === 'http' && ((match.hostTls && opts.sslRedirect) || opts.forceSslRedirect)) {
+      return this.#answer(redirectToHttps(host, head.target, this.listener.httpsPort, close, isHead), 308, close, head, match.backend, started);
+    }
+    if (opts.maxBodyBytes > 0 && head.contentLength > opts.maxBodyBytes) {
+      return this.#answer(cannedResponse(413, { close: true, head: isHead }), 413, true, head, match.backend, started);
+    }
+    if (match.backend.endpoints.length === 0) return this.#answer(cannedResponse(503, { close, head: isHead }), 503, close, head, match.backend, started);
+    const target = (match.route && rewritePath(match.route, path, q < 0 ? '' : head.target.slice(q + 1))) ?? head.target;
+    const requestId = incomingRequestId(head) ?? newRequestId();
+    this.exchange = new Exchange(this, head, match.backend, target, requestId, framer, match.hostTls, started);
+    this.phase = framer.done ? 'wait' : 'body';
+    this.deadline = 0;
+    this.exchange.start();
+    if (this.phase === 'body' && this.#pending) {
+      const buf = this.#pending;
+      this.#pending = undefined;
+      this.#feedBody(buf, 0);
+    }
+    return false;
+  }
+
+  #feedBody(buf: Buffer, start: number): void {
+    const ex = this.exchange!;
+    let n: number;
+    try {
+      n = ex.requestFramer.consume(buf, start);
+    } catch (err) {
+      if (!(err instanceof FramingError)) throw err;
+      ex.abortRequest(400, err.message);
+      return;
+    }
+    if (n > 0) ex.sendBody(start === 0 && n === buf.length ? buf : buf.subarray(start, start + n));
+    if (ex.requestFramer.done) {
+      if (this.phase === 'body') this.phase = 'wait';
+      ex.requestBodyDone();
+      const rest = start + n < buf.length ? buf.subarray(start + n) : undefined;
+      if (rest) this.#append(rest);
+    }
+  }
+
+  /** Writes a response made by the proxy and finishes the request. */
+  #answer(text: string, status: number, close: boolean, head: RequestHead, backend: import('../model.js').Backend | undefined, started: number): boolean {
+    this.socket.write(text, 'latin1');
+    this.logRequest(head, status, backend, undefined, started, text.length);
+    if (close) {
+      this.endGracefully();
+      return false;
+    }
+    this.phase = 'idle';
+    this.deadline = this.plane.now + this.plane.timeouts.keepAliveMs;
+    return true;
+  }
+
+  /** A malformed request: answer the status, then close (the stream position is unknown). */
+  reject(status: number, reason: string): void {
+    log.debug('request rejected', { status, reason, remote: this.remoteAddress });
+    if (!this.socket.destroyed && this.socket.writable) this.socket.write(cannedResponse(status, { close: true }), 'latin1');
+    this.plane.metrics.observe(undefined, status, 0, 0);
+    this.endGracefully();
+  }
+
+  /** Called by the Exchange when its response has been fully written. */
+  exchangeDone(keepAlive: boolean): void {
+    this.exchange = undefined;
+    if (!keepAlive || this.#clientEnded) {
+      this.endGracefully();
+      return;
+    }
+    this.phase = 'idle';
+    this.deadline = this.plane.now + this.plane.timeouts.keepAliveMs;
+    if (this.#pausedForPending) {
+      this.#pausedForPending = false;
+      this.socket.resume();
+    }
+    this.#drive();
+  }
+
+  enterTunnel(): void {
+    this.phase = 'tunnel';
+    this.deadline = 0;
+    if (this.#pending) {
+      const p = this.#pending;
+      this.#pending = undefined;
+      this.exchange!.tunnelFromClient(p);
+    }
+  }
+
+  logRequest(head: RequestHead, status: number, backend: import('../model.js').Backend | undefined, upstream: string | undefined, started: number, bytes: number): void {
+    const seconds = (performance.now() - started) / 1000;
+    this.plane.metrics.observe(backend, status, seconds, bytes);
+    const sink = this.plane.accessLog;
+    if (sink) {
+      sink(`${this.remoteAddress} "${head.method} ${head.target.slice(0, 512)} HTTP/1.${head.minor}" ${status} ${bytes} host=${JSON.stringify((head.host ?? '').slice(0, 256))} ingress=${backend?.ingress ?? '-'} service=${backend?.service ?? '-'} upstream=${upstream ?? '-'} duration=${seconds.toFixed(4)}`);
+    }
+  }
+
+  #onEnd(): void {
+    this.#clientEnded = true;
+    // Half-closed clients still get their answer; close once nothing is in flight.
+    if (this.phase === 'idle' || this.phase === 'head') this.endGracefully();
+    else if (this.phase === 'tunnel') this.exchange?.clientEnded();
+  }
+
+  onDeadline(): void {
+    switch (this.phase) {
+      case 'idle':
+        this.endGracefully();
+        return;
+      case 'head':
+        this.reject(408, 'request head timeout');
+        return;
+      case 'body':
+        this.exchange?.abortRequest(408, 'request body timeout');
+        return;
+      default:
+        this.exchange?.onDeadline();
+    }
+  }
+
+  endGracefully(): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.deadline = 0;
+    this.plane.live.delete(this);
+    this.socket.end();
+    // A client that never reads must not hold the socket forever.
+    setTimeout(() => this.socket.destroy(), 5000).unref();
+  }
+
+  destroy(): void {
+    this.phase = 'closed';
+    this.plane.live.delete(this);
+    this.socket.destroy();
+  }
+
+  #onClose(): void {
+    this.phase = 'closed';
+    this.plane.live.delete(this);
+    const ex = this.exchange;
+    this.exchange = undefined;
+    ex?.clientGone();
+  }
+}
+
+function incomingRequestId(head: RequestHead): string | undefined {
+  const h = head.headers;
+  for (let i = 0; i < h.length; i += 2) {
+    if (h[i].length === 12 && h[i].toLowerCase() === 'x-request-id') {
+      const v = h[i + 1];
+      return /^[A-Za-z0-9\-_.]{1,128}$/.test(v) ? v : undefined;
+    }
+  }
+  return undefined;
+}

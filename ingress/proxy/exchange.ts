@@ -1,0 +1,400 @@
+/**
+ * One request forwarded to a backend: pick an endpoint (round robin), borrow a pooled connection,
+ * send the head and stream the body, parse the response head, stream the response body back with
+ * exact framing, then return the connection to the pool. Connection failures before any response
+ * byte are retried on another endpoint for requests that are safe to repeat.
+ */
+import type { Backend, Endpoint } from '../model.js';
+import type { UpstreamConn, UpstreamOwner } from '../upstream/pool.js';
+import { BodyFramer, FramingError } from './body-framer.js';
+import type { ClientConnection } from './client-connection.js';
+import { buildClientHead, buildUpstreamHead } from './forward-headers.js';
+import { crlfcrlf, HeadError, parseResponseHead, type RequestHead, type ResponseHead } from './http-head.js';
+import { cannedResponse } from './responses.js';
+
+const maxTries = 3;
+const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+const hstsHeader = 'Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n';
+
+export class Exchange implements UpstreamOwner {
+  readonly client: ClientConnection;
+  readonly req: RequestHead;
+  readonly backend: Backend;
+  readonly requestFramer: BodyFramer;
+  readonly #upstreamHead: string;
+  readonly #started: number;
+  readonly #hostTls: boolean;
+  #conn: UpstreamConn | undefined;
+  #endpoint: Endpoint | undefined;
+  #tried: Endpoint[] | undefined;
+  /** Request body bytes waiting for the upstream connection. */
+  #queued: Buffer[] | undefined;
+  #bodyBytesSent = 0;
+  #resBuf: Buffer | undefined;
+  #res: ResponseHead | undefined;
+  #resFramer: BodyFramer | undefined;
+  #resBytes = 0;
+  #headSent = false;
+  #tunnel = false;
+  #finished = false;
+  /** The upstream sent bytes after the end of its response: never reuse that connection. */
+  #upstreamDirty = false;
+  #waitingClientDrain = false;
+  #waitingUpstreamDrain = false;
+
+  constructor(client: ClientConnection, req: RequestHead, backend: Backend, target: string, requestId: string, framer: BodyFramer, hostTls: boolean, started: number) {
+    this.client = client;
+    this.req = req;
+    this.backend = backend;
+    this.requestFramer = framer;
+    this.#hostTls = hostTls;
+    this.#started = started;
+    this.#upstreamHead = buildUpstreamHead(req, {
+      target,
+      remoteAddress: client.remoteAddress,
+      proto: client.listener.proto,
+      localPort: client.listener.localPort,
+      requestId,
+      http10: req.minor === 0,
+    });
+  }
+
+  start(): void {
+    const ep = this.client.plane.pickEndpoint(this.backend, this.#tried);
+    if (!ep) {
+      this.#fail(502);
+      return;
+    }
+    this.#endpoint = ep;
+    const conn = this.client.plane.pools.acquire(ep, this.backend.options.protocol === 'HTTPS', this);
+    this.#conn = conn;
+    this.client.deadline = this.client.plane.now + (conn.connected ? this.backend.options.readTimeoutMs : this.backend.options.connectTimeoutMs);
+    if (conn.connected) this.onUpstreamConnect(conn);
+  }
+
+  onUpstreamConnect(conn: UpstreamConn): void {
+    if (conn !== this.#conn || this.#finished) return;
+    const s = conn.socket;
+    this.client.deadline = this.client.plane.now + this.backend.options.readTimeoutMs;
+    const queued = this.#queued;
+    this.#queued = undefined;
+    if (!queued) {
+      if (!s.write(this.#upstreamHead, 'latin1')) this.#pauseClientForUpstream();
+      return;
+    }
+    s.cork();
+    s.write(this.#upstreamHead, 'latin1');
+    let ok = true;
+    for (const b of queued) ok = s.write(b);
+    s.uncork();
+    if (!ok) this.#pauseClientForUpstream();
+  }
+
+  sendBody(chunk: Buffer): void {
+    if (this.#finished) return;
+    const max = this.backend.options.maxBodyBytes;
+    if (max > 0 && this.requestFramer.dataBytes > max) {
+      this.abortRequest(413, 'request body too large');
+      return;
+    }
+    this.#bodyBytesSent += chunk.length;
+    const conn = this.#conn;
+    if (!conn || !conn.connected) {
+      (this.#queued ??= []).push(chunk);
+      if (this.#bodyBytesSent > 64 * 1024) this.#pauseClientForUpstream();
+      return;
+    }
+    if (!conn.socket.write(chunk)) this.#pauseClientForUpstream();
+  }
+
+  requestBodyDone(): void {
+    if (!this.#finished && this.#res && this.#resFramer?.done) this.#complete();
+  }
+
+  #pauseClientForUpstream(): void {
+    this.#waitingUpstreamDrain = true;
+    this.client.socket.pause();
+  }
+
+  onUpstreamDrain(): void {
+    if (this.#tunnel) {
+      this.client.socket.resume();
+      return;
+    }
+    if (this.#waitingUpstreamDrain) {
+      this.#waitingUpstreamDrain = false;
+      this.client.socket.resume();
+    }
+  }
+
+  onClientDrain(): void {
+    if (this.#waitingClientDrain) {
+      this.#waitingClientDrain = false;
+      this.#conn?.socket.resume();
+    }
+  }
+
+  onUpstreamData(chunk: Buffer): void {
+    if (this.#finished) {
+      this.#upstreamDirty = true;
+      return;
+    }
+    this.client.deadline = this.client.plane.now + this.backend.options.readTimeoutMs;
+    if (this.#tunnel) {
+      this.#toClient(chunk);
+      return;
+    }
+    if (!this.#res) {
+      this.#resBuf = this.#resBuf ? Buffer.concat([this.#resBuf, chunk]) : chunk;
+      this.#readResponseHeads();
+      return;
+    }
+    this.#forwardResponseBody(chunk, 0);
+  }
+
+  #readResponseHeads(): void {
+    for (;;) {
+      const buf = this.#resBuf!;
+      const end = buf.indexOf(crlfcrlf);
+      if (end < 0) {
+        if (buf.length > this.client.plane.limits.maxHeadBytes) this.#upstreamFailed('protocol', 502);
+        return;
+      }
+      let res: ResponseHead;
+      try {
+        res = parseResponseHead(buf.toString('latin1', 0, end), this.client.plane.limits);
+      } catch (err) {
+        if (!(err instanceof HeadError)) throw err;
+        this.#upstreamFailed('protocol', 502);
+        return;
+      }
+      const rest = buf.subarray(end + 4);
+      this.#resBuf = rest.length ? rest : undefined;
+      if (res.status >= 100 && res.status < 200 && res.status !== 101) {
+        // 100 Continue and friends: relay and read the final head.
+        this.client.socket.write(buildClientHead(res, true, '').replace(/Connection: keep-alive\r\n\r\n$/, '\r\n'), 'latin1');
+        if (!this.#resBuf) return;
+        continue;
+      }
+      this.#onResponseHead(res);
+      return;
+    }
+  }
+
+  #onResponseHead(res: ResponseHead): void {
+    this.#res = res;
+    const req = this.req;
+    if (res.status === 101) {
+      if (req.upgrade === undefined) {
+        this.#upstreamFailed('protocol', 502);
+        return;
+      }
+      this.#headSent = true;
+      this.#tunnel = true;
+      this.client.socket.write(buildClientHead(res, false, ''), 'latin1');
+      this.#logDone(101);
+      const rest = this.#resBuf;
+      this.#resBuf = undefined;
+      if (rest) this.#toClient(rest);
+      this.client.enterTunnel();
+      return;
+    }
+    const noBody = req.method === 'HEAD' || res.status === 204 || res.status === 304;
+    const framer = noBody ? new BodyFramer('length', 0) : res.chunked ? new BodyFramer('chunked') : res.contentLength >= 0 ? new BodyFramer('length', res.contentLength) : new BodyFramer('close');
+    this.#resFramer = framer;
+    const untilClose = !noBody && !res.chunked && res.contentLength < 0;
+    const keepAlive = !req.close && !untilClose && this.requestFramer.done;
+    const extra = this.client.listener.proto === 'https' && this.#hostTls ? hstsHeader : '';
+    const head = buildClientHead(res, keepAlive, extra);
+    this.#headSent = true;
+    this.#keepAliveClient = keepAlive;
+    const rest = this.#resBuf;
+    this.#resBuf = undefined;
+    const s = this.client.socket;
+    if (rest) {
+      s.cork();
+      s.write(head, 'latin1');
+      this.#resBytes += head.length;
+      this.#forwardResponseBody(rest, 0);
+      s.uncork();
+    } else {
+      s.write(head, 'latin1');
+      this.#resBytes += head.length;
+      if (framer.done) this.#maybeComplete();
+    }
+  }
+
+  #keepAliveClient = false;
+
+  #forwardResponseBody(chunk: Buffer, start: number): void {
+    const framer = this.#resFramer!;
+    let n: number;
+    try {
+      n = framer.consume(chunk, start);
+    } catch (err) {
+      if (!(err instanceof FramingError)) throw err;
+      // Part of the response is already out: the only honest signal left is closing.
+      this.#upstreamFailed('protocol', 502);
+      return;
+    }
+    if (n > 0) this.#toClient(start === 0 && n === chunk.length ? chunk : chunk.subarray(start, start + n));
+    if (start + n < chunk.length) this.#upstreamDirty = true;
+    if (framer.done) this.#maybeComplete();
+  }
+
+  #toClient(chunk: Buffer): void {
+    this.#resBytes += chunk.length;
+    if (!this.client.socket.write(chunk) && !this.#waitingClientDrain) {
+      this.#waitingClientDrain = true;
+      this.#conn?.socket.pause();
+    }
+  }
+
+  #maybeComplete(): void {
+    // The response may end before the request body does (e.g. an early 413 from the backend).
+    if (this.requestFramer.done) this.#complete();
+    else {
+      this.#keepAliveClient = false;
+      this.#upstreamDirty = true;
+      this.#complete();
+    }
+  }
+
+  #complete(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const conn = this.#conn!;
+    const res = this.#res!;
+    const reusable = !this.#upstreamDirty && !res.close && res.minor === 1 && this.req.minor === 1 && this.requestFramer.done && this.#resFramer?.done === true && !conn.socket.destroyed;
+    if (this.#waitingClientDrain) conn.socket.resume();
+    if (reusable) this.client.plane.pools.release(conn);
+    else this.client.plane.pools.discard(conn);
+    this.#conn = undefined;
+    this.#logDone(res.status);
+    this.client.exchangeDone(this.#keepAliveClient);
+  }
+
+  #logDone(status: number): void {
+    this.client.logRequest(this.req, status, this.backend, this.#endpoint?.key, this.#started, this.#resBytes);
+  }
+
+  onUpstreamClose(conn: UpstreamConn, err: Error | undefined): void {
+    if (conn !== this.#conn || this.#finished) return;
+    if (this.#tunnel) {
+      this.#finished = true;
+      this.client.endGracefully();
+      return;
+    }
+    if (this.#res && this.#resFramer && !this.#resFramer.done) {
+      // Close-delimited bodies end exactly here; anything else was cut short.
+      if (this.#resFramer.consume(Buffer.alloc(0), 0) === 0 && isUntilClose(this.#res, this.req)) {
+        this.#upstreamDirty = true;
+        this.#keepAliveClient = false;
+        this.#complete();
+        return;
+      }
+      this.#upstreamFailed('reset', 502);
+      return;
+    }
+    const reason = !conn.connected ? 'connect' : 'reset';
+    void err;
+    this.#upstreamFailed(reason, 502);
+  }
+
+  /** Stale keep-alive or a dead endpoint: try another endpoint while nothing has been answered. */
+  #upstreamFailed(reason: 'connect' | 'reset' | 'timeout' | 'protocol', status: number): void {
+    const conn = this.#conn;
+    this.client.plane.metrics.upstreamError(this.backend, reason);
+    if (conn) this.client.plane.pools.discard(conn);
+    this.#conn = undefined;
+    if (this.#finished) return;
+    if (!this.#headSent && !this.#resBuf && this.#canRetry(reason, conn)) {
+      (this.#tried ??= []).push(this.#endpoint!);
+      if (this.#tried.length < maxTries) {
+        this.#res = undefined;
+        this.start();
+        return;
+      }
+      // Every endpoint tried but a stale pooled connection: one fresh attempt is still fair.
+    }
+    this.#fail(status);
+  }
+
+  #canRetry(reason: string, conn: UpstreamConn | undefined): boolean {
+    if (reason === 'protocol' || reason === 'timeout') return false;
+    const noBody = this.#bodyBytesSent === 0 && this.requestFramer.done;
+    if (!noBody) return false;
+    // A reused connection closing before answering is the classic keep-alive race: safe to repeat.
+    return idempotent.has(this.req.method) || (conn?.reused ?? false) || reason === 'connect';
+  }
+
+  #fail(status: number): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (this.#conn) this.client.plane.pools.discard(this.#conn);
+    this.#conn = undefined;
+    if (this.#headSent) {
+      this.client.destroy();
+      return;
+    }
+    const keepAlive = !this.req.close && this.requestFramer.done;
+    this.client.socket.write(cannedResponse(status, { close: !keepAlive, head: this.req.method === 'HEAD' }), 'latin1');
+    this.client.logRequest(this.req, status, this.backend, this.#endpoint?.key, this.#started, 0);
+    this.client.exchangeDone(keepAlive);
+  }
+
+  /** The request itself is bad (framing, size, timeout): answer if possible, then close. */
+  abortRequest(status: number, _reason: string): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (this.#conn) this.client.plane.pools.discard(this.#conn);
+    this.#conn = undefined;
+    if (!this.#headSent && this.client.socket.writable) this.client.socket.write(cannedResponse(status, { close: true }), 'latin1');
+    this.client.logRequest(this.req, status, this.backend, this.#endpoint?.key, this.#started, 0);
+    this.client.exchangeDone(false);
+  }
+
+  onDeadline(): void {
+    if (this.#finished) return;
+    if (!this.#conn?.connected) {
+      this.client.plane.metrics.upstreamError(this.backend, 'timeout');
+      const conn = this.#conn;
+      if (conn) this.client.plane.pools.discard(conn);
+      this.#conn = undefined;
+      if (this.requestFramer.done && this.#bodyBytesSent === 0) {
+        (this.#tried ??= []).push(this.#endpoint!);
+        if (this.#tried.length < maxTries && this.#tried.length < this.backend.endpoints.length) {
+          this.start();
+          return;
+        }
+      }
+      this.#fail(504);
+      return;
+    }
+    this.client.plane.metrics.upstreamError(this.backend, 'timeout');
+    this.#fail(504);
+  }
+
+  tunnelFromClient(chunk: Buffer): void {
+    const conn = this.#conn;
+    if (!conn) return;
+    if (!conn.socket.write(chunk)) this.client.socket.pause();
+  }
+
+  clientEnded(): void {
+    this.#conn?.socket.end();
+  }
+
+  /** The client went away: drop the upstream connection (its response has nowhere to go). */
+  clientGone(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    if (this.#conn) this.client.plane.pools.discard(this.#conn);
+    this.#conn = undefined;
+    if (!this.#tunnel) this.client.plane.metrics.observe(this.backend, 499, (performance.now() - this.#started) / 1000, this.#resBytes);
+  }
+}
+
+function isUntilClose(res: ResponseHead, req: RequestHead): boolean {
+  return req.method !== 'HEAD' && res.status !== 204 && res.status !== 304 && !res.chunked && res.contentLength < 0;
+}
