@@ -54,6 +54,10 @@ test('controller: ready after sync, answers follow changes', async (t) => {
   services.remove(svc('default', 'web', {}));
   assert.equal((await ask('web.default.svc.cluster.local')).rcode, Rcode.NXDOMAIN);
 
+  const stamped = slice('default', 'db-2', 'db', [{ addresses: ['10.244.1.10'] }], []);
+  endpointSlices.upsert({ ...stamped, metadata: { ...stamped.metadata, annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': new Date(Date.now() - 50).toISOString() } } });
+  assert.match(dns.metrics.render(), /coredns_kubernetes_dns_programming_duration_seconds_count\{service_kind="headless_with_selector"\} 1\n/);
+
   namespaces.upsert({ metadata: { name: 'empty' } });
   const ns = await ask('empty.svc.cluster.local');
   assert.equal(ns.rcode, Rcode.NOERROR, 'an existing namespace without services is NODATA');

@@ -12,9 +12,11 @@ import type { EventHandler, Informer } from '../client/informer.js';
 import type { InformerFactory } from '../client/informer-factory.js';
 import type { ResourceType } from '../client/rest.js';
 import type { ClusterIndex } from './cluster-index.js';
+import type { DnsMetrics } from './metrics.js';
 import { serviceFromApi, sliceFromApi, type EndpointSliceJson, type ServiceJson } from './from-api.js';
 
 const log = logger('dns');
+const triggerTimeAnnotation = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 function resourceType(group: string, version: string, resource: string): ResourceType {
   const ri = findResource(group, version, resource);
@@ -49,9 +51,12 @@ export class DnsController {
   readonly #unsubscribe: Array<() => void> = [];
   #stopped = false;
 
-  constructor(index: ClusterIndex, sources: DnsSources) {
+  readonly #metrics?: DnsMetrics;
+
+  constructor(index: ClusterIndex, sources: DnsSources, metrics?: DnsMetrics) {
     this.#index = index;
     this.#sources = sources;
+    this.#metrics = metrics;
   }
 
   /** Subscribes; marks the index synced once every source has listed (in the background). */
@@ -71,6 +76,7 @@ export class DnsController {
         // A slice that lost its service label (or became FQDN) must stop contributing.
         if (slice) idx.setSlice(slice);
         else idx.deleteSlice(o.metadata.namespace ?? '', o.metadata.name ?? '');
+        if (slice) this.#observeProgramming(o, slice.namespace, slice.serviceName);
       },
       remove: (o) => idx.deleteSlice(o.metadata.namespace ?? '', o.metadata.name ?? ''),
     });
@@ -93,6 +99,18 @@ export class DnsController {
   stop(): void {
     this.#stopped = true;
     for (const u of this.#unsubscribe.splice(0)) u();
+  }
+
+  /**
+   * DNS programming latency as CoreDNS measures it: from the EndpointSlice controller's
+   * last-change-trigger-time to now, for headless Services only (their answers are the slices).
+   */
+  #observeProgramming(o: KubeObject, namespace: string, serviceName: string): void {
+    const stamp = o.metadata.annotations?.[triggerTimeAnnotation];
+    if (!this.#metrics || !stamp || !this.#index.synced) return;
+    if (this.#index.service(namespace, serviceName)?.kind !== 'Headless') return;
+    const t = Date.parse(stamp);
+    if (Number.isFinite(t)) this.#metrics.programming.observe(['headless_with_selector'], Math.max(0, (Date.now() - t) / 1000));
   }
 
   #subscribe(source: ObjectSource, on: { set(o: KubeObject): void; remove(o: KubeObject): void }): void {

@@ -66,6 +66,13 @@ test('forwarding and caching through a loopback upstream', { skip: skipWithoutDi
     assert.deepEqual(lines, ['external.testns.svc.cluster.local. 30 IN CNAME ext.interwebs.test.', 'ext.interwebs.test. 30 IN A 192.0.2.53']);
   });
 
+  await t.test('ExternalName whose target the upstream does not know: the CNAME alone', async () => {
+    index.setService({ namespace: 'testns', name: 'gone', kind: 'ExternalName', clusterIPs: [], ports: [], externalName: 'gone.example.test', publishNotReadyAddresses: false });
+    const r = await dig(p, 'gone.testns.svc.cluster.local', 'A');
+    assert.equal(r.status, 'NOERROR');
+    assert.deepEqual(r.answer, ['gone.testns.svc.cluster.local. 30 IN CNAME gone.example.test.']);
+  });
+
   await t.test('cluster names never reach the upstream (K15)', async () => {
     const r = await dig(p, 'google.com.default.svc.cluster.local', 'A');
     assert.equal(r.status, 'NXDOMAIN');

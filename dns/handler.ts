@@ -29,6 +29,7 @@ export interface HandlerDeps {
 
 /** Pre-encoded replies kept at most; past that the map starts over (answers are cheap to rebuild). */
 const maxEncoded = 50_000;
+const maxConcurrentForwards = 1000;
 /** The largest UDP payload an IPv4 datagram carries. */
 const maxUdpPayload = 65507;
 
@@ -36,6 +37,7 @@ export class QueryHandler {
   readonly #d: HandlerDeps;
   readonly #encoded = new Map<string, { reply: Buffer; rotate?: Rotatable }>();
   #served = 0;
+  #forwarding = 0;
 
   constructor(deps: HandlerDeps) {
     this.#d = deps;
@@ -87,7 +89,8 @@ export class QueryHandler {
     if (res.chase) {
       const chase = res.chase;
       return this.#upstream(questionWire(chase.name, chase.type), chase.name.toLowerCase(), chase.type, q.edns?.dnssecOk === true).then((up) => {
-        const a: Answer = up && up.rcode === Rcode.NOERROR ? { ...res, answer: [...res.answer, ...up.answer], truncated: up.truncated } : chase.failed;
+        // As CoreDNS: whatever the upstream said (even NXDOMAIN) follows the CNAME; only a failure drops it.
+        const a: Answer = up ? { ...res, answer: [...res.answer, ...up.answer], truncated: up.truncated } : chase.failed;
         return this.#send(req, q, a, budget, proto, family, started);
       });
     }
@@ -101,10 +104,19 @@ export class QueryHandler {
   }
 
   async #forward(req: Buffer, q: Query, budget: number, proto: Proto, family: '1' | '2', started: number): Promise<Reply> {
-    const name = q.labels.join('.').toLowerCase();
-    const up = await this.#upstream(req.subarray(12, q.questionEnd), name, q.qtype, q.edns?.dnssecOk === true);
-    const a = up ?? { ...bare(Rcode.SERVFAIL), recursionAvailable: true };
-    return this.#send(req, q, { ...a, authoritative: false }, budget, proto, family, started);
+    // kubeadm's `forward … { max_concurrent 1000 }`: past that, REFUSED instead of queueing.
+    if (this.#forwarding >= maxConcurrentForwards) {
+      this.#d.metrics.forwardRejects.inc([]);
+      return this.#send(req, q, bare(Rcode.REFUSED), budget, proto, family, started);
+    }
+    this.#forwarding++;
+    try {
+      const name = q.labels.join('.').toLowerCase();
+      const up = await this.#upstream(req.subarray(12, q.questionEnd), name, q.qtype, q.edns?.dnssecOk === true);
+      return this.#send(req, q, up ?? { ...bare(Rcode.SERVFAIL), recursionAvailable: true }, budget, proto, family, started);
+    } finally {
+      this.#forwarding--;
+    }
   }
 
   /** The TTL cache, then the upstreams. */

@@ -78,7 +78,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
     for (const c of closers.splice(0).reverse()) await c();
   };
   try {
-    const { controller, stopInformers } = await startSources(opts, index);
+    const { controller, stopInformers } = await startSources(opts, index, metrics);
     if (controller) closers.push(() => controller.stop());
     if (stopInformers) closers.push(stopInformers);
     const sockets = await listenDns(listen, handler);
@@ -102,7 +102,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
   }
 }
 
-async function startSources(opts: DnsServerOptions, index: ClusterIndex): Promise<{ controller?: DnsController; stopInformers?: () => Promise<void> }> {
+async function startSources(opts: DnsServerOptions, index: ClusterIndex, metrics: DnsMetrics): Promise<{ controller?: DnsController; stopInformers?: () => Promise<void> }> {
   if (opts.index) {
     if (!index.synced) index.markSynced();
     return {};
@@ -120,7 +120,7 @@ async function startSources(opts: DnsServerOptions, index: ClusterIndex): Promis
     sources = informerSources(factory);
     factory.start();
   }
-  const controller = new DnsController(index, sources);
+  const controller = new DnsController(index, sources, metrics);
   controller.start();
   return { controller, stopInformers };
 }

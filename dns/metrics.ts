@@ -113,11 +113,14 @@ export class DnsMetrics {
   readonly forwardDuration = new Histogram('coredns_proxy_request_duration_seconds', 'Histogram of the time each request took.', 'histogram', ['proxy_name', 'to', 'rcode'], durationBuckets);
   readonly forwardBroken = new Counter('coredns_forward_healthcheck_broken_total', 'Counter of the number of complete failures of the healthchecks.', 'counter', []);
   readonly panics = new Counter('coredns_panics_total', 'A metrics that counts the number of panics.', 'counter', []);
-  readonly programming = new Histogram('coredns_kubernetes_dns_programming_duration_seconds', 'Histogram of the time (in seconds) it took to program a dns instance.', 'histogram', ['service_kind'], durationBuckets);
-  readonly #families: Family[] = [this.requests, this.responses, this.duration, this.cacheHits, this.cacheMisses, this.cacheRequests, this.cacheEntries, this.forwardRequests, this.forwardResponses, this.forwardDuration, this.forwardBroken, this.panics];
+  /** CoreDNS: EndpointSlice trigger time → applied, headless Services only; ExponentialBuckets(0.001, 2, 20). */
+  readonly programming = new Histogram('coredns_kubernetes_dns_programming_duration_seconds', 'Histogram of the time (in seconds) it took to program a dns instance.', 'histogram', ['service_kind'], Array.from({ length: 20 }, (_, i) => 0.001 * 2 ** i));
+  readonly forwardRejects = new Counter('coredns_forward_max_concurrent_rejects_total', 'Counter of the number of queries rejected because the concurrent queries were at maximum.', 'counter', []);
+  readonly #families: Family[] = [this.requests, this.responses, this.duration, this.cacheHits, this.cacheMisses, this.cacheRequests, this.cacheEntries, this.forwardRequests, this.forwardResponses, this.forwardDuration, this.forwardBroken, this.forwardRejects, this.panics, this.programming];
 
   constructor(readonly server: string) {
     this.panics.inc([], 0);
+    this.forwardRejects.inc([], 0);
   }
 
   /** The three series one query touches, found once per (proto, family, type, rcode) and kept. */
