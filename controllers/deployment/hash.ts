@@ -3,10 +3,11 @@
  * over a deep print of the PodTemplateSpec, then the collision count as 4 little-endian bytes
  * padded to 8, then the decimal sum encoded with rand.SafeEncodeString's alphabet.
  *
- * Upstream prints the Go struct with go-spew (`%#v`, sorted map keys), so its bytes depend on the
- * Go type definitions of the Kubernetes version. We print the JSON object in a stable, sorted
- * form instead: the format and alphabet match upstream, the value does not (see README).
+ * The print is go-spew's, rebuilt in spew.ts from the Go type layout of Kubernetes v1.32, so the
+ * same manifest gets the same ReplicaSet name as on a v1.32 cluster (the walkthrough's nginx
+ * Deployment is nginx-5869d7778c there and here).
  */
+import { spewPodTemplateSpec } from './spew.js';
 
 /** apimachinery util/rand: no vowels and no look-alike digits, so no words and no 0/O or 1/l. */
 export const safeAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
@@ -31,18 +32,8 @@ export class Fnv32a {
   }
 }
 
-/** A stable print of a JSON value: object keys sorted, so equal objects print equal bytes. */
-export function deepPrint(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(deepPrint).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    const keys = Object.keys(v).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${deepPrint((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v ?? null);
-}
-
 export function computeHash(template: unknown, collisionCount?: number): string {
-  const hasher = new Fnv32a().write(Buffer.from(deepPrint(template), 'utf8'));
+  const hasher = new Fnv32a().write(Buffer.from(spewPodTemplateSpec(template), 'utf8'));
   if (collisionCount !== undefined && collisionCount !== null) {
     const bytes = Buffer.alloc(8);
     bytes.writeUInt32LE(collisionCount >>> 0, 0);

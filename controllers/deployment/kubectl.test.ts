@@ -44,6 +44,8 @@ test('walkthrough §1 and the life of a Deployment with the real kubectl', { ski
     const hash = rs[0].metadata.labels!['pod-template-hash'];
     assert.match(rs[0].metadata.name!, new RegExp(`^nginx-${safe}{1,10}$`));
     assert.equal(rs[0].metadata.name, `nginx-${hash}`);
+    // The name a Kubernetes 1.32 cluster gives this manifest's ReplicaSet.
+    assert.equal(rs[0].metadata.name, 'nginx-5869d7778c');
     for (const row of rows) {
       assert.match(row[0], new RegExp(`^nginx-${hash}-${safe}{5}$`));
       assert.deepEqual(row.slice(1, 3), ['0/1', 'Pending']);
