@@ -13,9 +13,11 @@ import { startDeploymentController } from './deployment/controller.js';
 import { startEndpointsController } from './endpoints/controller.js';
 import { startEndpointSliceController } from './endpointslice/controller.js';
 import { startGarbageCollector } from './gc/controller.js';
+import { startMirroringController } from './mirroring/controller.js';
 import { startNamespaceController } from './namespace/controller.js';
 import { startReplicaSetController, type RunningController } from './replicaset/controller.js';
 import { startScheduler } from './scheduler/controller.js';
+import { startServiceLbController } from './service-lb/controller.js';
 
 export interface ControllerManagerOptions {
   /** Used when no client is given; without either, the default kubeconfig rules apply. */
@@ -34,16 +36,6 @@ export interface ControllerManager {
 }
 
 type Starter = (client: ApiClient, informers: InformerFactory, recorder: (component: string) => EventRecorder) => RunningController | Promise<RunningController>;
-
-/**
- * Controllers another part of svcnet provides and which may not be built yet: loaded by path, so
- * the manager runs (without them) before they exist. Export name is `start<Name>Controller`.
- */
-const optionalControllers: { path: string; exportName: string; component: string; withPool?: boolean }[] = [
-  // TODO(issue #3): EndpointSlice mirroring and the LoadBalancer address controller land separately.
-  { path: './mirroring/controller.js', exportName: 'startMirroringController', component: 'endpointslice-mirroring-controller' },
-  { path: './service-lb/controller.js', exportName: 'startServiceLbController', component: 'service-lb-controller', withPool: true },
-];
 
 export async function startControllers(opts: ControllerManagerOptions = {}): Promise<ControllerManager> {
   const log = logger('controller-manager');
@@ -65,15 +57,9 @@ export async function startControllers(opts: ControllerManagerOptions = {}): Pro
     ['namespace', (c, i) => startNamespaceController(c, { informers: i })],
     ['endpointslice', (c, i, r) => startEndpointSliceController(c, { informers: i, recorder: r('endpointslice-controller') })],
     ['endpoints', (c, i, r) => startEndpointsController(c, { informers: i, recorder: r('endpoint-controller') })],
+    ['endpointslice-mirroring', (c, i, r) => startMirroringController(c, { informers: i, recorder: r('endpointslice-mirroring-controller') })],
+    ['service-lb', (c, i, r) => startServiceLbController(c, { informers: i, recorder: r('service-lb-controller'), lbPool: opts.lbPool })],
   ];
-  for (const opt of optionalControllers) {
-    const start = await loadOptional(opt.path, opt.exportName);
-    if (!start) {
-      log.warn('controller not available in this build, skipping', { controller: opt.component });
-      continue;
-    }
-    starters.push([opt.component, (c, i, r) => start(c, { informers: i, recorder: r(opt.component), ...(opt.withPool ? { lbPool: opts.lbPool ?? [] } : {}) })]);
-  }
   const running: RunningController[] = [];
   for (const [name, start] of starters) {
     running.push(await start(client, informers, recorder));
@@ -94,17 +80,4 @@ export async function startControllers(opts: ControllerManagerOptions = {}): Pro
         if (ownClient) client.close();
       })()),
   };
-}
-
-type StartFn = (client: ApiClient, opts: Record<string, unknown>) => RunningController;
-
-async function loadOptional(path: string, exportName: string): Promise<StartFn | undefined> {
-  try {
-    const mod = (await import(new URL(path, import.meta.url).href)) as Record<string, unknown>;
-    const fn = mod[exportName];
-    return typeof fn === 'function' ? (fn as StartFn) : undefined;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
 }

@@ -84,7 +84,7 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
 }
 
-export function runningStatus(pod: KubeObject, nowIso: string): Record<string, unknown> {
+export function runningStatus(pod: KubeObject, nowIso: string, podIP?: string): Record<string, unknown> {
   const containers = ((pod.spec as { containers?: { name: string; image: string }[] })?.containers ?? []).map((c) => ({
     name: c.name,
     image: c.image,
@@ -95,7 +95,8 @@ export function runningStatus(pod: KubeObject, nowIso: string): Record<string, u
     state: { running: { startedAt: nowIso } },
   }));
   const cond = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: nowIso });
-  return { phase: 'Running', hostIP: '192.0.2.10', startTime: nowIso, conditions: [cond('Initialized'), cond('Ready'), cond('ContainersReady'), cond('PodScheduled')], containerStatuses: containers };
+  const ips = podIP ? { podIP, podIPs: [{ ip: podIP }] } : {};
+  return { phase: 'Running', hostIP: '192.0.2.10', hostIPs: [{ ip: '192.0.2.10' }], ...ips, startTime: nowIso, conditions: [cond('Initialized'), cond('Ready'), cond('ContainersReady'), cond('PodScheduled')], containerStatuses: containers };
 }
 
 /** Plays the kubelet: bound pods become Running and Ready, terminating pods are removed. */
@@ -104,6 +105,8 @@ export class FakeKubelet {
   #running?: Promise<void>;
   /** While false, pods are left as they are (a stalled rollout). */
   makeReady = true;
+  /** Pod addresses come from 10.244.0.0/24, one per pod started, as the node's pod range would give them. */
+  #nextIP = 2;
 
   constructor(private readonly client: ApiClient) {}
 
@@ -126,7 +129,7 @@ export class FakeKubelet {
       const phase = (pod.status as { phase?: string })?.phase;
       try {
         if (pod.metadata.deletionTimestamp) await this.client.delete(pods, pod.metadata.namespace, pod.metadata.name!, { gracePeriodSeconds: 0 });
-        else if (node && phase === 'Pending' && this.makeReady) await this.client.patchStatus(pods, pod.metadata.namespace, pod.metadata.name!, { status: runningStatus(pod, now) }, 'merge');
+        else if (node && phase === 'Pending' && this.makeReady) await this.client.patchStatus(pods, pod.metadata.namespace, pod.metadata.name!, { status: runningStatus(pod, now, `10.244.0.${this.#nextIP++ % 254}`) }, 'merge');
       } catch (err) {
         if (!isNotFound(err) && !isConflict(err)) throw err;
       }
