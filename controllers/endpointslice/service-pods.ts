@@ -6,7 +6,7 @@
 import type { KubeObject } from '../../api/types.js';
 import type { Informer } from '../../client/informer.js';
 import { canonicalJson } from './slice.js';
-import { NamespaceIndex } from './indexes.js';
+import { LabelIndex, NamespaceIndex } from './indexes.js';
 import { selectorMatches, toPodInfo, toServiceInfo, type PodInfo, type ServiceInfo } from './model.js';
 
 /** What an endpoint is made of; a pod update that leaves this unchanged concerns no Service. */
@@ -18,6 +18,9 @@ function endpointRelevant(p: PodInfo): string {
 export class ServicePodIndex {
   readonly services = new NamespaceIndex<ServiceInfo>();
   readonly pods = new NamespaceIndex<PodInfo>();
+  /** Pods by their labels; Services by their selectors' pairs. */
+  readonly #podLabels = new LabelIndex();
+  readonly #serviceSelectors = new LabelIndex();
   readonly #unsubscribe: (() => void)[] = [];
 
   /** `onServiceKey` is called with "namespace/name" of every Service a change concerns. */
@@ -27,19 +30,23 @@ export class ServicePodIndex {
         onAdd: (o) => onServiceKey(this.#putService(o)),
         onUpdate: (_old, o) => onServiceKey(this.#putService(o)),
         onDelete: (o) => {
-          this.services.delete(o.metadata.namespace ?? '', o.metadata.name ?? '');
+          const old = this.services.delete(o.metadata.namespace ?? '', o.metadata.name ?? '');
+          if (old?.selector) this.#serviceSelectors.remove(old.namespace, old.name, old.selector);
           onServiceKey(`${o.metadata.namespace}/${o.metadata.name}`);
         },
       }),
       pods.addEventHandler({
-        onAdd: (o) => this.#podChanged(undefined, this.#putPod(o), onServiceKey),
+        onAdd: (o) => {
+          const { prev, pod } = this.#putPod(o);
+          this.#podChanged(prev, pod, onServiceKey);
+        },
         onUpdate: (_old, o) => {
-          const next = toPodInfo(o);
-          const prev = this.pods.set(next.namespace, next.name, next);
-          if (!prev || endpointRelevant(prev) !== endpointRelevant(next)) this.#podChanged(prev, next, onServiceKey);
+          const next = this.#putPod(o);
+          if (!next.prev || endpointRelevant(next.prev) !== endpointRelevant(next.pod)) this.#podChanged(next.prev, next.pod, onServiceKey);
         },
         onDelete: (o) => {
           const prev = this.pods.delete(o.metadata.namespace ?? '', o.metadata.name ?? '');
+          if (prev) this.#podLabels.remove(prev.namespace, prev.name, prev.labels);
           this.#podChanged(prev ?? toPodInfo(o), undefined, onServiceKey);
         },
       }),
@@ -64,28 +71,38 @@ export class ServicePodIndex {
     const selector = svc.selector;
     if (!selector) return [];
     const out: PodInfo[] = [];
-    for (const pod of this.pods.inNamespace(svc.namespace)) if (selectorMatches(selector, pod.labels)) out.push(pod);
+    for (const name of this.#podLabels.candidates(svc.namespace, selector)) {
+      const pod = this.pods.get(svc.namespace, name);
+      if (pod && selectorMatches(selector, pod.labels)) out.push(pod);
+    }
     return out;
   }
 
   #putService(o: KubeObject): string {
     const svc = toServiceInfo(o);
-    this.services.set(svc.namespace, svc.name, svc);
+    const old = this.services.set(svc.namespace, svc.name, svc);
+    if (old?.selector) this.#serviceSelectors.remove(old.namespace, old.name, old.selector);
+    if (svc.selector) this.#serviceSelectors.add(svc.namespace, svc.name, svc.selector);
     return `${svc.namespace}/${svc.name}`;
   }
 
-  #putPod(o: KubeObject): PodInfo {
+  #putPod(o: KubeObject): { prev: PodInfo | undefined; pod: PodInfo } {
     const pod = toPodInfo(o);
-    this.pods.set(pod.namespace, pod.name, pod);
-    return pod;
+    const prev = this.pods.set(pod.namespace, pod.name, pod);
+    if (prev) this.#podLabels.remove(prev.namespace, prev.name, prev.labels);
+    this.#podLabels.add(pod.namespace, pod.name, pod.labels);
+    return { prev, pod };
   }
 
   /** Services selecting the pod before or after the change (a label edit leaves one, joins another). */
   #podChanged(prev: PodInfo | undefined, next: PodInfo | undefined, onServiceKey: (key: string) => void): void {
     const ns = (next ?? prev)!.namespace;
-    for (const svc of this.services.inNamespace(ns)) {
-      const sel = svc.selector;
-      if (!sel) continue;
+    const names = this.#serviceSelectors.withAnyPair(ns, next?.labels ?? {});
+    if (prev) for (const n of this.#serviceSelectors.withAnyPair(ns, prev.labels)) names.add(n);
+    for (const name of names) {
+      const svc = this.services.get(ns, name);
+      const sel = svc?.selector;
+      if (!svc || !sel) continue;
       if ((next && selectorMatches(sel, next.labels)) || (prev && selectorMatches(sel, prev.labels))) onServiceKey(`${svc.namespace}/${svc.name}`);
     }
   }
