@@ -17,6 +17,8 @@ export class OwnedCache<T extends KubeObject> {
   readonly #byOwner = new Map<string, Map<string, T>>();
   /** Names we deleted → resourceVersion at deletion, until the watch confirms. */
   readonly #deleted = new Map<string, string | undefined>();
+  /** Object name → the owner group it is in. */
+  readonly #ownerOf = new Map<string, string>();
 
   constructor(readonly ownerKeyOf: (obj: T) => string | undefined) {}
 
@@ -34,10 +36,9 @@ export class OwnedCache<T extends KubeObject> {
   }
 
   recordDelete(obj: T): void {
-    const key = this.ownerKeyOf(obj);
     const name = fullName(obj);
     this.#deleted.set(name, obj.metadata.resourceVersion);
-    if (key) this.#byOwner.get(key)?.delete(name);
+    this.#drop(name);
   }
 
   /** From the informer; returns true when this is news (not an echo of our own write). */
@@ -55,8 +56,7 @@ export class OwnedCache<T extends KubeObject> {
   observeDelete(obj: T): boolean {
     const name = fullName(obj);
     const ours = this.#deleted.delete(name);
-    const key = this.ownerKeyOf(obj);
-    if (key) this.#byOwner.get(key)?.delete(name);
+    this.#drop(name);
     return !ours;
   }
 
@@ -65,13 +65,23 @@ export class OwnedCache<T extends KubeObject> {
     if (!key) return;
     const name = fullName(obj);
     // An owner change (label edited): drop it from the old group.
-    for (const [k, m] of this.#byOwner) if (k !== key) m.delete(name);
+    if (this.#ownerOf.get(name) !== key) this.#drop(name);
+    this.#ownerOf.set(name, key);
     let m = this.#byOwner.get(key);
     if (!m) {
       m = new Map();
       this.#byOwner.set(key, m);
     }
     m.set(name, obj);
+  }
+
+  #drop(name: string): void {
+    const key = this.#ownerOf.get(name);
+    if (key === undefined) return;
+    this.#ownerOf.delete(name);
+    const m = this.#byOwner.get(key);
+    m?.delete(name);
+    if (m && m.size === 0) this.#byOwner.delete(key);
   }
 }
 
