@@ -19,7 +19,7 @@ import { startSyncLoop } from '../replicaset/sync-loop.js';
 import { buildNewReplicaSet, equalIgnoreHash, findNewReplicaSet, maxRevision, newReplicaSetAnnotations, replicaAnnotations, replicaSetsToPrune, revisionOf } from './revisions.js';
 import { desiredReplicas, isRollingUpdate, maxSurge, newRSNewReplicas, planOldScaleDown, specReplicas, type ScaleStep } from './rolling.js';
 import { isScalingEvent, planProportionalScale } from './scaling.js';
-import { calculateStatus, findCondition, isComplete, newCondition, requeueForDeadlineMs, rolloutStatus, setCondition } from './status.js';
+import { calculateStatus, findCondition, isComplete, newCondition, pausedStatus, requeueForDeadlineMs, rolloutStatus, setCondition } from './status.js';
 import { revisionAnnotation, type DeploymentLike, type DeploymentStatus, type ReplicaSetLike } from './types.js';
 
 export const deploymentsResource = findResource('apps', 'v1', 'deployments')!;
@@ -126,6 +126,8 @@ class DeploymentController {
     const rss = await this.#claimReplicaSets(d);
     const r: Rollout = { d, rss };
     if (d.metadata.deletionTimestamp) return this.#syncStatusOnly(r);
+    const paused = pausedStatus(d, this.now());
+    if (paused) await this.#writeStatus(d, paused);
     if (d.spec?.paused || isScalingEvent(d, rss)) return this.#syncScale(r);
     if (isRollingUpdate(d)) return this.#rolloutRolling(r);
     return this.#rolloutRecreate(r);
@@ -170,12 +172,19 @@ class DeploymentController {
       return this.#syncRolloutStatus(r.d, withNew(oldRSs, newRS), newRS);
     }
     // Recreate means no old pod runs beside a new one: wait until the old ones are gone.
-    if (oldRSs.some((rs) => (rs.status?.replicas ?? 0) > 0)) return this.#syncRolloutStatus(r.d, withNew(oldRSs, newRS), newRS);
+    if (this.#oldPodsRunning(oldRSs)) return this.#syncRolloutStatus(r.d, withNew(oldRSs, newRS), newRS);
     if (!newRS) ({ newRS, oldRSs } = await this.#allReplicaSets(r, true));
     if (newRS && specReplicas(newRS) !== desiredReplicas(r.d)) newRS = await this.#scale(r.d, { rs: newRS, replicas: desiredReplicas(r.d) });
     const all = withNew(oldRSs, newRS);
     if (isComplete(r.d, calculateStatus(r.d, all, newRS, this.now()))) await this.#prune(r.d, oldRSs);
     return this.#syncRolloutStatus(r.d, all, newRS);
+  }
+
+  /** oldPodsRunning: terminating pods count until they are gone; finished ones do not. */
+  #oldPodsRunning(oldRSs: ReplicaSetLike[]): boolean {
+    if (oldRSs.some((rs) => (rs.status?.replicas ?? 0) > 0)) return true;
+    const old = new Set(oldRSs.map((rs) => rs.metadata.uid));
+    return this.#pods.list().some((p) => old.has(controllerRefOf(p)?.uid) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
   }
 
   /** A scaling event or a paused Deployment: resize without rolling, then report. */

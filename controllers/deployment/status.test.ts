@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { calculateStatus, hasTimedOut, rolloutStatus, setCondition } from './status.js';
+import { calculateStatus, hasTimedOut, pausedStatus, rolloutStatus, setCondition } from './status.js';
 import type { DeploymentLike, DeploymentStatus, ReplicaSetLike } from './types.js';
 
 const t0 = Date.parse('2026-01-01T00:00:00Z');
@@ -50,4 +50,17 @@ test('no progress for progressDeadlineSeconds is ProgressDeadlineExceeded', () =
   const s = rolloutStatus(d, all, fresh, t0 + 601_000);
   const p = s.conditions!.find((c) => c.type === 'Progressing')!;
   assert.deepEqual([p.status, p.reason, p.message], ['False', 'ProgressDeadlineExceeded', 'ReplicaSet "web-abc" has timed out progressing.']);
+});
+
+test('pausing and resuming show on Progressing, but never over a timed-out rollout', () => {
+  const d = deployment(3, { conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] });
+  d.spec!.paused = true;
+  const paused = pausedStatus(d, t0)!;
+  assert.deepEqual(paused.conditions!.map((c) => [c.type, c.status, c.reason, c.message]), [['Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused']]);
+  assert.equal(pausedStatus({ ...d, status: paused }, t0), undefined);
+  const resumed = pausedStatus({ ...d, spec: { ...d.spec, paused: false }, status: paused }, t0)!;
+  assert.equal(resumed.conditions![0].reason, 'DeploymentResumed');
+  const timedOut = deployment(3, { conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] });
+  timedOut.spec!.paused = true;
+  assert.equal(pausedStatus(timedOut, t0), undefined);
 });

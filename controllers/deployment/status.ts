@@ -110,3 +110,20 @@ export function requeueForDeadlineMs(d: DeploymentLike, s: DeploymentStatus, now
 }
 
 export { maxSurge };
+
+/**
+ * checkPausedConditions: pausing and resuming show on Progressing (Unknown), unless the
+ * rollout already timed out, which stays visible. Undefined when nothing changes.
+ */
+export function pausedStatus(d: DeploymentLike, nowMs: number): DeploymentStatus | undefined {
+  if (d.spec?.progressDeadlineSeconds === undefined) return undefined;
+  const cond = findCondition(d.status, 'Progressing');
+  if (cond?.reason === 'ProgressDeadlineExceeded') return undefined;
+  const pausedShown = cond?.reason === 'DeploymentPaused';
+  const paused = d.spec.paused === true;
+  if (paused === pausedShown) return undefined;
+  const status = structuredClone(d.status ?? {});
+  const next = paused ? newCondition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', nowMs) : newCondition('Progressing', 'Unknown', 'DeploymentResumed', 'Deployment is resumed', nowMs);
+  setCondition(status, next);
+  return status;
+}
