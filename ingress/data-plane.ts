@@ -24,6 +24,8 @@ export interface DataPlaneOptions {
   accessLog?: (line: string) => void;
   defaultCert?: PemPair;
   metrics?: IngressMetrics;
+  /** Tests only, see PoolOptions.dialAddress. */
+  dialAddress?: (host: string, port: number) => { host: string; port: number };
 }
 
 export interface RunningDataPlane {
@@ -39,7 +41,7 @@ export interface RunningDataPlane {
 let cachedDefaultCert: PemPair | undefined;
 
 export async function startDataPlane(opts: DataPlaneOptions): Promise<RunningDataPlane> {
-  const pools = new UpstreamPools();
+  const pools = new UpstreamPools({ dialAddress: opts.dialAddress });
   let planeRef: DataPlane | undefined;
   const metrics = opts.metrics ?? new IngressMetrics({ connections: () => planeRef?.live.size ?? 0 });
   const plane = (planeRef = new DataPlane({

@@ -29,6 +29,11 @@ export interface UpstreamConn {
 export interface PoolOptions {
   maxIdlePerEndpoint?: number;
   idleTimeoutMs?: number;
+  /**
+   * Where to really dial an endpoint. Tests only: the API refuses loopback endpoint addresses, so
+   * end-to-end tests publish documentation addresses and map them back to 127.0.0.1 here.
+   */
+  dialAddress?: (host: string, port: number) => { host: string; port: number };
 }
 
 export class UpstreamPools {
@@ -36,6 +41,7 @@ export class UpstreamPools {
   /** Endpoint keys of the current RouteTable; others are not pooled any more. */
   #live: ReadonlySet<string> | undefined;
   readonly #maxIdle: number;
+  readonly #dial: PoolOptions['dialAddress'];
   readonly #idleTimeoutMs: number;
   readonly #sweep: NodeJS.Timeout;
   #closed = false;
@@ -44,6 +50,7 @@ export class UpstreamPools {
 
   constructor(opts: PoolOptions = {}) {
     this.#maxIdle = opts.maxIdlePerEndpoint ?? 320;
+    this.#dial = opts.dialAddress;
     this.#idleTimeoutMs = opts.idleTimeoutMs ?? 60_000;
     this.#sweep = setInterval(() => this.#closeExpired(), Math.min(5000, this.#idleTimeoutMs)).unref();
   }
@@ -104,7 +111,8 @@ export class UpstreamPools {
   }
 
   #connect(ep: Endpoint, key: string, https: boolean, owner: UpstreamOwner): UpstreamConn {
-    const socket = https ? tls.connect({ host: ep.host, port: ep.port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }) : net.connect({ host: ep.host, port: ep.port });
+    const at = this.#dial ? this.#dial(ep.host, ep.port) : ep;
+    const socket = https ? tls.connect({ host: at.host, port: at.port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }) : net.connect({ host: at.host, port: at.port });
     const conn: UpstreamConn = { socket, key, owner, reused: false, connected: false, idleSince: 0, error: undefined };
     this.#all.add(conn);
     socket.setNoDelay(true);
