@@ -212,9 +212,9 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     children.push(svc);
     let childReport = '';
     svc.stdout!.on('data', (d) => (childReport += d));
+    // The child reports once its index is built and its sockets listen.
+    for (let i = 0; i < 6000 && !childReport.includes('\n') && svc.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
     await waitForAnswer(svcPort, probe);
-    // waitForAnswer blocks the loop (spawnSync): let the child's report line arrive.
-    for (let i = 0; i < 50 && !childReport.includes('\n'); i++) await new Promise((r) => setTimeout(r, 20));
     const svcBuild = JSON.parse(childReport.split('\n')[0] || '{}');
     const svcnet = measure(svcPort, queries, seconds);
     const svcRss = await rssMiB(svc.pid!);

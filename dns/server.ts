@@ -5,6 +5,7 @@
  * only ever closed.
  */
 import dgram from 'node:dgram';
+import dns from 'node:dns';
 import net from 'node:net';
 import { logger } from '../common/log.js';
 import type { QueryHandler, Reply } from './handler.js';
@@ -26,7 +27,7 @@ export interface DnsSockets {
 export async function listenDns(listen: HostPort, handler: QueryHandler): Promise<DnsSockets> {
   const v6 = listen.host.includes(':');
   // Bigger socket buffers ride out bursts (the kernel caps them at net.core.rmem_max/wmem_max).
-  const udp = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+  const udp = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: literalLookup });
   udp.on('message', (msg, rinfo) => onDatagram(udp, handler, msg, rinfo));
   udp.on('error', (err) => log.warn('udp socket error', { err }));
   await new Promise<void>((resolve, reject) => {
@@ -68,7 +69,8 @@ export async function listenDns(listen: HostPort, handler: QueryHandler): Promis
 
 function onDatagram(udp: dgram.Socket, handler: QueryHandler, msg: Buffer, rinfo: dgram.RemoteInfo): void {
   const send = (reply: Reply) => {
-    if (reply) udp.send(reply, rinfo.port, rinfo.address, noop);
+    // No callback: Node then completes the send without a JS round trip (errors go to 'error').
+    if (reply) udp.send(reply, rinfo.port, rinfo.address);
   };
   try {
     const out = handler.handle(msg, 'udp', rinfo.family === 'IPv6' ? '2' : '1');
@@ -119,3 +121,14 @@ function onConnection(sock: net.Socket, handler: QueryHandler, connections: Set<
 }
 
 function noop(): void {}
+
+/**
+ * Replies go to rinfo.address, always an IP literal: answering the lookup synchronously skips the
+ * dns.lookup path (an isIP check and a process.nextTick) that dgram runs before every send.
+ */
+function literalLookup(address: string, options: dns.LookupOneOptions | number, callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void): void {
+  const fam = net.isIP(address);
+  if (fam) callback(null, address, fam);
+  // dgram passes the family as a bare number (4 or 6), whatever the type declarations say.
+  else dns.lookup(address, typeof options === 'number' ? { family: options } : options, callback);
+}
