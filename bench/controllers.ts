@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiRequest, targetFromKubeconfig, type ApiTarget } from '../testing/api-request.js';
@@ -209,6 +209,8 @@ export async function benchEndpointSlices(opts: ControllerBenchOptions = {}): Pr
       controllerRssMiB: { afterInitialSync: rssAfterSync, afterFlips: rssAfterFlips },
       controllerMemoryAfterGc: { ...controllerMemory, note: 'baseline = the process with its code loaded, before the controller starts' },
       apiServerRssMiB: await rssMiB(server.pid!),
+      // Other work on the machine shows up in the tail; a load above the CPU count inflates p99.
+      loadAverage1m: round(loadavg()[0], 2),
       goals: { p99ReadyToSliceUnder50ms: percentile(fromAck, 99) < goalP99Ms },
     };
   } finally {

@@ -28,6 +28,11 @@ export interface EndpointsControllerOptions {
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
+/** Old-style leader election keeps its lock in an Endpoints object with no Service: not ours to delete. */
+function isLeaderElectionRecord(e: KubeObject): boolean {
+  return e.metadata.annotations?.['control-plane.alpha.kubernetes.io/leader'] !== undefined;
+}
+
 export function startEndpointsController(client: ApiClient, opts: EndpointsControllerOptions = {}): RunningController {
   const ownFactory = !opts.informers;
   const factory = opts.informers ?? new InformerFactory(client);
@@ -63,7 +68,8 @@ class EndpointsController {
       name: component,
       informers: [services, pods, endpoints] as unknown as Informer<never>[],
       sync: (key) => this.#sync(key),
-      initialKeys: () => this.#index.serviceKeys(),
+      // Plus Endpoints left over from Services deleted while no controller ran (upstream checkLeftoverEndpoints).
+      initialKeys: () => [...new Set([...this.#index.serviceKeys(), ...endpoints.list().filter((e) => !isLeaderElectionRecord(e)).map(keyOf)])],
       log: this.#log,
       workers: opts.workers,
     });
@@ -95,7 +101,7 @@ class EndpointsController {
     if (!svc) {
       this.#triggerTimes.forget(key);
       // Upstream deletes the Endpoints of a deleted Service (user-written ones included).
-      if (existing) await this.#delete(existing);
+      if (existing && !isLeaderElectionRecord(existing)) await this.#delete(existing);
       return;
     }
     if (!svc.selector) return;

@@ -34,6 +34,7 @@ test('without a pool: the Ready nodes answer; addresses follow the nodes', { ski
   assert.deepEqual((svc.status as any).loadBalancer.ingress, [{ ip: '192.0.2.10', ipMode: 'VIP' }]);
   await createNode(client, 'node-2', '192.0.2.11');
   await waitFor('second node', async () => (await externalIP(fx, 'influxdb')) === '192.0.2.10,192.0.2.11');
+  assert.match((await fx.kubectl('describe svc influxdb')).stdout, /LoadBalancer Ingress:\s+192\.0\.2\.10 \(VIP\), 192\.0\.2\.11 \(VIP\)/);
   await setNodeStatus(client, 'node-1', '192.0.2.10', false);
   await waitFor('not-ready node dropped', async () => (await externalIP(fx, 'influxdb')) === '192.0.2.11');
   await recorder.flush();
