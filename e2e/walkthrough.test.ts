@@ -1,0 +1,95 @@
+/**
+ * The walkthrough end to end: `svcnet up` in a network namespace made for the test, every step of
+ * ../shared/scenarios/walkthrough.md through the demo runner (client-side steps from a second
+ * namespace standing for a machine outside), then a restart on the same data dir, then
+ * `svcnet down` and a count of what is left. Steps whose component `svcnet up` does not run yet
+ * are skipped, naming the component, so this test becomes the real gate as components land.
+ * SVCNET_E2E_VERBOSE=1 prints every command and its output.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { podHash } from '../agent/names.js';
+import { hasProxyRender } from '../demo/components.js';
+import { defaultFixturesDir, manifestsDir } from '../demo/paths.js';
+import { WalkthroughRunner } from '../demo/runner.js';
+import { walkthroughSteps } from '../demo/steps.js';
+import type { Need } from '../demo/types.js';
+import { snapshot, serviceDifferences, podDifferences } from './cluster-state.js';
+import { leftovers } from './leftovers.js';
+import { clientAddress, createLab, labSkipReason, nodeAddress, notePodHashes, startUp, type NodeLab, type UpProcess } from './node-lab.js';
+
+const verbose = process.env.SVCNET_E2E_VERBOSE === '1';
+
+function makeRunner(lab: NodeLab, have: Set<Need>, transcript: string[]): WalkthroughRunner {
+  return new WalkthroughRunner({
+    kubeconfig: `${lab.dataDir}/kubeconfig.yaml`,
+    fixturesDir: defaultFixturesDir(),
+    manifestsDir: manifestsDir(),
+    nodeNetns: lab.nodeNetns,
+    clientNetns: lab.clientNetns,
+    have,
+    vars: { nodeAddress, clientAddress },
+    keepGoing: true,
+    print: (t) => {
+      transcript.push(t);
+      if (verbose) process.stderr.write(t);
+    },
+  });
+}
+
+test('the walkthrough end to end on a node in its own network namespace', { skip: labSkipReason(), timeout: 25 * 60_000 }, async (t) => {
+  const lab = createLab();
+  let up: UpProcess | undefined;
+  const transcript: string[] = [];
+  let runner: WalkthroughRunner | undefined;
+  try {
+    up = await startUp(lab);
+    const have = new Set<Need>([...up.components, 'outside-client']);
+    runner = makeRunner(lab, have, transcript);
+    if (await hasProxyRender((c, w) => runner!.exec(c, w))) have.add('proxy-render');
+    t.diagnostic(`svcnet up ready in ${up.readyMs} ms with: api-server, ${[...up.components].join(', ')}`);
+
+    for (const step of walkthroughSteps) {
+      await t.test(`${step.id} ${step.title}`, async (st) => {
+        const mark = transcript.length;
+        const r = await runner!.runStep(step);
+        notePodHashes(lab);
+        if (r.status === 'skipped') return st.skip(r.reason);
+        assert.equal(r.status, 'passed', `${r.reason}\n${transcript.slice(mark).join('')}`);
+      });
+    }
+
+    await t.test('a restart on the same data dir keeps the objects and their addresses', async () => {
+      const before = await snapshot(runner!);
+      for (const uid of before.podUids) lab.podHashes.add(podHash(uid));
+      assert.equal(await up!.stop(), 0, `svcnet up did not exit cleanly on SIGTERM:\n${up!.output().slice(-3000)}`);
+      up = await startUp(lab);
+      const after = await waitForPodIPs(runner!, before.pods.size, up.components.has('agent'));
+      assert.deepEqual(serviceDifferences(before, after), [], 'cluster IPs and node ports must survive a restart');
+      assert.deepEqual(podDifferences(before, after), [], 'pods and their IPs must survive a restart');
+    });
+
+    await t.test('svcnet down leaves no namespace, link, rule or process behind', async () => {
+      notePodHashes(lab);
+      const down = await runner!.exec(`svcnet down --data-dir '${lab.dataDir}'`);
+      assert.equal(down.code, 0, down.all);
+      await up!.stop(30_000);
+      assert.deepEqual(leftovers(lab), []);
+    });
+  } finally {
+    await up?.stop(10_000);
+    runner?.close();
+    await lab.close();
+  }
+});
+
+/** After a restart the agent re-reports pods; wait (up to 60 s) until they have their IPs again. */
+async function waitForPodIPs(runner: WalkthroughRunner, count: number, agent: boolean) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const s = await snapshot(runner);
+    const withIP = [...s.pods.values()].filter(Boolean).length;
+    if (!agent || (s.pods.size >= count && withIP >= count) || Date.now() > deadline) return s;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
