@@ -292,17 +292,21 @@ async function serveChild(modelPath: string, port: number): Promise<void> {
   const { defaultRecordsConfig } = await import('../dns/records.js');
   const { listenDns } = await import('../dns/server.js');
   const started = performance.now();
-  const json = JSON.parse(readFileSync(modelPath, 'utf8')) as ModelJson;
-  const index = new ClusterIndex();
-  for (const s of json.services) {
-    const m = serviceFromApi(s);
-    if (m) index.setService(m);
-  }
-  for (const s of json.slices) {
-    const m = sliceFromApi(s);
-    if (m) index.setSlice(m);
-  }
-  index.markSynced();
+  // Built in a function of its own so the parsed JSON is garbage before the memory is read.
+  const index = (() => {
+    const json = JSON.parse(readFileSync(modelPath, 'utf8')) as ModelJson;
+    const idx = new ClusterIndex();
+    for (const s of json.services) {
+      const m = serviceFromApi(s);
+      if (m) idx.setService(m);
+    }
+    for (const s of json.slices) {
+      const m = sliceFromApi(s);
+      if (m) idx.setSlice(m);
+    }
+    idx.markSynced();
+    return idx;
+  })();
   const buildMs = round(performance.now() - started, 0);
   const handler = new QueryHandler({ index, records: { ...defaultRecordsConfig, ttl }, forwarder: new Forwarder({ upstreams: [] }), cache: new AnswerCache(), metrics: new DnsMetrics(`dns://127.0.0.1:${port}`) });
   const dns = await listenDns({ host: '127.0.0.1', port }, handler);
