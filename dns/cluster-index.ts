@@ -4,8 +4,14 @@
  * the same at 10 services and at 10,000. Writers call the set and delete methods; every change bumps
  * `generation` (answer caches key on it) and `serial` (the SOA serial: Unix time of the change).
  */
-import type { DnsService, DnsSlice } from './model.js';
+import type { DnsEndpoint, DnsService, DnsSlice } from './model.js';
 import { serviceKey } from './model.js';
+
+/** An endpoint found by its label, with the slice whose ports apply to it. */
+export interface NamedEndpoint {
+  readonly slice: DnsSlice;
+  readonly endpoint: DnsEndpoint;
+}
 
 /** One PTR candidate for an endpoint address. */
 export interface EndpointOwner {
@@ -26,6 +32,8 @@ export class ClusterIndex {
   readonly #namespaces = new Set<string>();
   readonly #clusterIpOwners = new Map<string, string[]>();
   readonly #endpointOwners = new Map<string, EndpointOwner[]>();
+  /** `ns/svc` → endpoint label → the endpoints carrying it (endpoint-name questions without a scan). */
+  readonly #endpointsByLabel = new Map<string, Map<string, NamedEndpoint[]>>();
   readonly #listeners = new Set<() => void>();
   #generation = 0;
   #serial = Math.floor(Date.now() / 1000);
@@ -66,6 +74,11 @@ export class ClusterIndex {
   /** Every slice of a service (slices are merged, as CoreDNS does). */
   slicesOf(namespace: string, name: string): Iterable<DnsSlice> {
     return this.#slicesByService.get(serviceKey(namespace, name))?.values() ?? [];
+  }
+
+  /** Endpoints of a service whose label (hostname or dashed IP) is `label`. */
+  endpointsNamed(namespace: string, name: string, label: string): readonly NamedEndpoint[] {
+    return this.#endpointsByLabel.get(serviceKey(namespace, name))?.get(label) ?? [];
   }
 
   namespaceExists(namespace: string): boolean {
@@ -115,7 +128,10 @@ export class ClusterIndex {
     let bySvc = this.#slicesByService.get(svcKey);
     if (!bySvc) this.#slicesByService.set(svcKey, (bySvc = new Map()));
     bySvc.set(key, slice);
+    let byLabel = this.#endpointsByLabel.get(svcKey);
+    if (!byLabel) this.#endpointsByLabel.set(svcKey, (byLabel = new Map()));
     for (const ep of slice.endpoints) {
+      pushTo(byLabel, ep.hostname, { slice, endpoint: ep });
       const owner: EndpointOwner = { sliceKey: key, namespace: slice.namespace, serviceName: slice.serviceName, hostname: ep.hostname, ready: ep.ready };
       pushTo(this.#endpointOwners, ep.address, owner);
     }
@@ -148,6 +164,11 @@ export class ClusterIndex {
     const bySvc = this.#slicesByService.get(svcKey);
     bySvc?.delete(key);
     if (bySvc?.size === 0) this.#slicesByService.delete(svcKey);
+    const byLabel = this.#endpointsByLabel.get(svcKey);
+    if (byLabel) {
+      for (const ep of old.endpoints) removeFrom(byLabel, ep.hostname, (n) => n.slice === old);
+      if (byLabel.size === 0) this.#endpointsByLabel.delete(svcKey);
+    }
     for (const ep of old.endpoints) removeFrom(this.#endpointOwners, ep.address, (o) => o.sliceKey === key);
     return true;
   }

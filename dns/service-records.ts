@@ -53,13 +53,19 @@ function serviceResults(lk: Lookup, svc: DnsService, q: ServiceQuery): Result[] 
     return [{ host: svc.externalName, port: 0, target: base, cname: true }];
   }
   const out: Result[] = [];
-  if (svc.kind === 'Headless' || q.endpoint) {
+  if (q.endpoint) {
+    for (const { slice, endpoint: ep } of lk.index.endpointsNamed(svc.namespace, svc.name, q.endpoint)) {
+      if (!ep.ready && !svc.publishNotReadyAddresses) continue;
+      for (const p of slice.ports) if (portMatches(p, q)) out.push({ host: ep.address, port: p.port, target: `${ep.hostname}.${base}`, cname: false });
+    }
+    return out;
+  }
+  if (svc.kind === 'Headless') {
     for (const slice of lk.index.slicesOf(svc.namespace, svc.name)) {
       const ports = slice.ports.filter((p) => portMatches(p, q));
       if (!ports.length) continue;
       for (const ep of slice.endpoints) {
         if (!ep.ready && !svc.publishNotReadyAddresses) continue;
-        if (q.endpoint && ep.hostname !== q.endpoint) continue;
         for (const p of ports) out.push({ host: ep.address, port: p.port, target: `${ep.hostname}.${base}`, cname: false });
       }
     }
