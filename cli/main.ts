@@ -10,6 +10,8 @@ import { runDown } from './down-command.js';
 import { runStatus } from './status-command.js';
 import { runControllers } from './controllers-command.js';
 import { runDns } from './dns-command.js';
+import { runAgent } from './agent-command.js';
+import { runIngress } from './ingress-command.js';
 import { kubernetesVersion, svcnetVersion } from '../api/server/version.js';
 import { CliError } from './flags.js';
 
@@ -24,6 +26,8 @@ Commands:
   server       run the API server alone
   controllers  run the controllers against any API server (--kubeconfig)
   dns          run cluster DNS against any API server (--kubeconfig)
+  agent        run the node agent (pods in network namespaces) against any API server
+  ingress      run the Ingress controller against any API server (--kubeconfig)
   kubeconfig   print the admin kubeconfig of a data dir
   version      print versions
 
@@ -45,6 +49,10 @@ async function main(argv: string[]): Promise<number> {
       return runControllers(rest);
     case 'dns':
       return runDns(rest);
+    case 'agent':
+      return runAgent(rest);
+    case 'ingress':
+      return runIngress(rest);
     case 'status':
       return runStatus(rest);
     case 'version':

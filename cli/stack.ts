@@ -7,18 +7,34 @@ import { startApiServer, type ApiServer, type ApiServerOptions } from '../api/se
 import { clientFromKubeconfig } from '../client/kubeconfig.js';
 import type { ApiClient } from '../client/rest.js';
 import { startControllers } from '../controllers/manager.js';
+import { InformerFactory } from '../client/informer-factory.js';
+import { startAgent } from '../agent/index.js';
+import { startDnsServer } from '../dns/index.js';
+import { startIngress } from '../ingress/index.js';
+import { nthAddress, parseCidr } from '../api/registry/ip.js';
+import { ensureKubeDnsService } from './kube-dns.js';
 
 export interface StackOptions {
   server: ApiServerOptions;
   /** Components to run; the API server always runs. */
   components: Set<ComponentName>;
   lbPool: string[];
+  clusterCIDR: string;
+  /** The kube-dns Service address (pods' nameserver). */
+  clusterDNS: string;
+  clusterDomain: string;
+  nodeName?: string;
+  /** The node's address (default: its first non-loopback IPv4). */
+  nodeIP?: string;
+  httpListen: string;
+  httpsListen: string;
   /** Called once per component as it becomes ready. */
   onReady?: (name: ComponentName, summary: string, ms: number) => void;
 }
 
-export const componentNames = ['controllers'] as const;
+export const componentNames = ['controllers', 'agent', 'dns', 'ingress'] as const;
 export type ComponentName = 'api-server' | (typeof componentNames)[number];
+export const defaultComponents: readonly ComponentName[] = componentNames;
 
 export interface Stack {
   server: ApiServer;
@@ -60,6 +76,33 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (opts.components.has('controllers')) {
       const manager = await timed('controllers', () => startControllers({ client, lbPool: opts.lbPool }), () => 'deployments, replica sets, scheduler, endpoints, garbage collector, namespaces, load balancers');
       running.push({ name: 'controllers', stop: () => manager.stop() });
+    }
+    const informers = new InformerFactory(client);
+    running.push({ name: 'api-server', stop: () => informers.stop() });
+    let dnsAddress = opts.nodeIP ?? opts.server.advertiseAddress;
+    if (opts.components.has('agent')) {
+      const agent = await timed(
+        'agent',
+        () => startAgent({ client, dataDir: opts.server.dataDir, nodeName: opts.nodeName, nodeIP: opts.nodeIP, clusterCIDR: opts.clusterCIDR, clusterDNS: opts.clusterDNS, clusterDomain: opts.clusterDomain }),
+        (a) => `node ${a.nodeName} (${a.nodeIP}), pods ${a.podCIDR} on svcnet0`,
+      );
+      // Stopping svcnet removes what it made on the node: pods' processes, namespaces, links.
+      running.push({ name: 'agent', stop: () => agent.close({ removePods: true }) });
+      dnsAddress = nthAddress(parseCidr(agent.podCIDR), 1);
+    }
+    if (opts.components.has('dns')) {
+      const listen = `${dnsAddress ?? '127.0.0.1'}:53`;
+      const dns = await timed('dns', () => startDnsServer({ informers, listen, zone: opts.clusterDomain }), () => `${listen} behind kube-dns ${opts.clusterDNS}`);
+      running.push({ name: 'dns', stop: () => dns.close() });
+      if (dnsAddress) await ensureKubeDnsService(client, { clusterIP: opts.clusterDNS, dnsAddress });
+    }
+    if (opts.components.has('ingress')) {
+      const ingress = await timed(
+        'ingress',
+        () => startIngress({ client, informers, httpListen: opts.httpListen, httpsListen: opts.httpsListen, publishAddresses: opts.nodeIP ? [opts.nodeIP] : undefined }),
+        () => `HTTP ${opts.httpListen}, HTTPS ${opts.httpsListen}`,
+      );
+      running.push({ name: 'ingress', stop: () => ingress.close() });
     }
     return { server, client, stop: stopAll };
   } catch (err) {

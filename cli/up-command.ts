@@ -11,6 +11,13 @@ const upFlags = {
   ...serverFlags,
   listen: { type: 'string', default: '0.0.0.0:6443', help: 'HOST:PORT for the API server (all addresses, so pods reach it)' },
   components: { type: 'string', default: componentNames.join(','), help: `components to run besides the API server (${componentNames.join(', ')})` },
+  'cluster-cidr': { type: 'string', default: '10.244.0.0/16', help: 'the pod network; each node takes a /24 of it' },
+  'cluster-dns': { type: 'string', default: '10.96.0.10', help: 'address of the kube-dns Service that pods resolve names through' },
+  'cluster-domain': { type: 'string', default: 'cluster.local', help: 'the cluster DNS domain' },
+  'hostname-override': { type: 'string', default: '', help: 'the node name (default: this machine\'s host name)' },
+  'node-ip': { type: 'string', default: '', help: 'the node address (default: its first non-loopback IPv4 address)' },
+  'http-listen': { type: 'string', default: '0.0.0.0:80', help: 'HOST:PORT of the ingress controller\'s HTTP entry' },
+  'https-listen': { type: 'string', default: '0.0.0.0:443', help: 'HOST:PORT of the ingress controller\'s HTTPS entry' },
   'lb-pool': { type: 'string', multiple: true, default: '', help: 'CIDR or range LoadBalancer Services take addresses from (repeatable; default: the node\'s addresses)' },
 } satisfies FlagSpec;
 
@@ -29,6 +36,13 @@ export async function runUp(argv: string[]): Promise<number> {
     server,
     components: new Set(wanted as ComponentName[]),
     lbPool: (values['lb-pool'] as string[]) ?? [],
+    clusterCIDR: values['cluster-cidr'] as string,
+    clusterDNS: values['cluster-dns'] as string,
+    clusterDomain: values['cluster-domain'] as string,
+    nodeName: (values['hostname-override'] as string) || undefined,
+    nodeIP: (values['node-ip'] as string) || server.advertiseAddress,
+    httpListen: values['http-listen'] as string,
+    httpsListen: values['https-listen'] as string,
     onReady: (name, summary, ms) => process.stdout.write(`✓ ${name.padEnd(12)} ${summary} (${ms} ms)\n`),
   });
   writePidFile(dataDir);
