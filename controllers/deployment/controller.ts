@@ -14,7 +14,7 @@ import { EventRecorder } from '../events/recorder.js';
 import { namespacedKey, splitKey } from '../lib/workqueue.js';
 import { podsResource, replicaSetsResource, safeSelector, type RunningController, type WorkloadControllerOptions } from '../replicaset/controller.js';
 import { controllerRefOf, type PodLike } from '../replicaset/pod-state.js';
-import { claimPods, ownerReferenceTo } from '../replicaset/reconcile.js';
+import { claimObjects, ownerReferenceTo, releasePatch } from '../replicaset/reconcile.js';
 import { startSyncLoop } from '../replicaset/sync-loop.js';
 import { buildNewReplicaSet, equalIgnoreHash, findNewReplicaSet, maxRevision, newReplicaSetAnnotations, replicaAnnotations, replicaSetsToPrune, revisionOf } from './revisions.js';
 import { desiredReplicas, isRollingUpdate, maxSurge, newRSNewReplicas, planOldScaleDown, specReplicas, type ScaleStep } from './rolling.js';
@@ -136,16 +136,16 @@ class DeploymentController {
   /** The ReplicaSets this Deployment controls, adopting matching orphans and releasing strays. */
   async #claimReplicaSets(d: DeploymentLike): Promise<ReplicaSetLike[]> {
     const inNamespace = this.#replicaSets.list().filter((rs) => rs.metadata.namespace === d.metadata.namespace);
-    const claims = claimPods(d, safeSelector(d.spec?.selector)!, inNamespace as PodLike[]);
+    const claims = claimObjects(d, safeSelector(d.spec?.selector)!, inNamespace);
     for (const rs of claims.adopt) {
       const body = { metadata: { ownerReferences: [ownerReferenceTo(d)], uid: rs.metadata.uid } };
-      claims.owned.push(await this.client.patch(replicaSetsResource, rs.metadata.namespace, rs.metadata.name!, body, 'strategic', { fieldManager: component }));
+      claims.owned.push(await this.client.patch<ReplicaSetLike>(replicaSetsResource, rs.metadata.namespace, rs.metadata.name!, body, 'strategic', { fieldManager: component }));
     }
     for (const rs of claims.release) {
-      const body = { metadata: { ownerReferences: [{ $patch: 'delete', uid: d.metadata.uid }], uid: rs.metadata.uid } };
-      await this.client.patch(replicaSetsResource, rs.metadata.namespace, rs.metadata.name!, body, 'strategic', { fieldManager: component }).catch(ignoreNotFound);
+      const patch = releasePatch(rs, d.metadata.uid!);
+      await this.client.patch(replicaSetsResource, rs.metadata.namespace, rs.metadata.name!, patch.body, patch.type, { fieldManager: component }).catch(ignoreNotFound);
     }
-    return claims.owned as ReplicaSetLike[];
+    return claims.owned;
   }
 
   // ---------- strategies ----------

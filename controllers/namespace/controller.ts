@@ -133,8 +133,21 @@ class NamespaceController {
       return;
     }
     const err = clientErrorFromResponse(res.status, res.body);
-    // The namespace itself is gone: done. Any other answer (a server without the subresource) is retried.
+    // The namespace itself is gone: done.
     if (isNotFound(err) && err.message === `namespaces "${ns.metadata.name}" not found`) return;
-    throw err;
+    if (res.status !== 404 && res.status !== 405) throw err;
+    await this.#finalizeByUpdate(ns, res.status);
+  }
+
+  /**
+   * For a server without the finalize subresource: a plain update. Kubernetes' own namespace
+   * strategy ignores spec changes on update, so this only helps servers that accept it; when the
+   * finalizer survives, the namespace stays Terminating and the sync is retried with back-off.
+   */
+  async #finalizeByUpdate(ns: NamespaceLike, finalizeStatus: number): Promise<void> {
+    const updated = await this.client.update<NamespaceLike>(namespacesResource, undefined, withoutKubernetesFinalizer(ns), { fieldManager: component });
+    if ((updated.spec?.finalizers ?? []).includes(kubernetesFinalizer)) {
+      throw new Error(`namespace ${ns.metadata.name}: the API server answers ${finalizeStatus} to PUT namespaces/{name}/finalize and keeps spec.finalizers on update, so the namespace cannot be finalized`);
+    }
   }
 }

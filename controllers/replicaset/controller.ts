@@ -13,7 +13,7 @@ import { EventRecorder } from '../events/recorder.js';
 import { namespacedKey, splitKey } from '../lib/workqueue.js';
 import { Expectations } from './expectations.js';
 import { controllerRefOf, isPodActive, type PodLike } from './pod-state.js';
-import { claimPods, computeReplicaSetStatus, nextAvailabilityCheckMs, ownerReferenceTo, planReplicas, podFromTemplate, slowStartBatches, type ReplicaSetLike } from './reconcile.js';
+import { claimObjects, releasePatch, computeReplicaSetStatus, nextAvailabilityCheckMs, ownerReferenceTo, planReplicas, podFromTemplate, slowStartBatches, type ReplicaSetLike } from './reconcile.js';
 import { startSyncLoop } from './sync-loop.js';
 
 export const replicaSetsResource = findResource('apps', 'v1', 'replicasets')!;
@@ -155,7 +155,7 @@ class ReplicaSetController {
     }
     const needsSync = this.#expectations.satisfied(key);
     const inNamespace = this.#podInformer.list().filter((p) => p.metadata.namespace === namespace);
-    const claims = claimPods(rs, selector, inNamespace.filter(isPodActive));
+    const claims = claimObjects(rs, selector, inNamespace.filter(isPodActive));
     await this.#adoptAndRelease(rs, claims.adopt, claims.release);
     const owned = [...claims.owned, ...claims.adopt];
     let failure: unknown;
@@ -191,8 +191,8 @@ class ReplicaSetController {
       await this.#ignoreGone(this.client.patch(podsResource, ns, pod.metadata.name!, body, 'strategic', { fieldManager: component }));
     }
     for (const pod of release) {
-      const body = { metadata: { ownerReferences: [{ $patch: 'delete', uid: rs.metadata.uid }], uid: pod.metadata.uid } };
-      await this.#ignoreGone(this.client.patch(podsResource, ns, pod.metadata.name!, body, 'strategic', { fieldManager: component }));
+      const patch = releasePatch(pod, rs.metadata.uid!);
+      await this.#ignoreGone(this.client.patch(podsResource, ns, pod.metadata.name!, patch.body, patch.type, { fieldManager: component }));
     }
   }
 

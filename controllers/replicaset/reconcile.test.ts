@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { labelSelectorFromSpec } from '../../api/selectors/index.js';
-import { claimPods, computeReplicaSetStatus, planReplicas, podFromTemplate, slowStartBatches, type ReplicaSetLike } from './reconcile.js';
+import { claimObjects, computeReplicaSetStatus, planReplicas, podFromTemplate, slowStartBatches, type ReplicaSetLike } from './reconcile.js';
 import type { PodLike } from './pod-state.js';
 
 const now = Date.parse('2026-01-01T00:10:00Z');
@@ -23,13 +23,13 @@ function pod(name: string, labels: Record<string, string>, owner?: string, ready
 
 test('claims: ours and matching are kept, matching orphans adopted, ours that stopped matching released, others left alone', () => {
   const selector = labelSelectorFromSpec(rs.spec!.selector);
-  const claims = claimPods(rs, selector, [pod('mine', { app: 'web' }, 'rs-uid'), pod('orphan', { app: 'web' }), pod('strayed', { app: 'other' }, 'rs-uid'), pod('theirs', { app: 'web' }, 'other-uid'), pod('unrelated', { app: 'db' })]);
+  const claims = claimObjects(rs, selector, [pod('mine', { app: 'web' }, 'rs-uid'), pod('orphan', { app: 'web' }), pod('strayed', { app: 'other' }, 'rs-uid'), pod('theirs', { app: 'web' }, 'other-uid'), pod('unrelated', { app: 'db' })]);
   assert.deepEqual([claims.owned, claims.adopt, claims.release].map((l) => l.map((p) => p.metadata.name)), [['mine'], ['orphan'], ['strayed']]);
 });
 
 test('a ReplicaSet being deleted adopts nothing', () => {
   const deleting = { ...rs, metadata: { ...rs.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' } };
-  assert.deepEqual(claimPods(deleting, labelSelectorFromSpec(rs.spec!.selector), [pod('orphan', { app: 'web' })]).adopt, []);
+  assert.deepEqual(claimObjects(deleting, labelSelectorFromSpec(rs.spec!.selector), [pod('orphan', { app: 'web' })]).adopt, []);
 });
 
 test('the plan creates the shortfall and deletes the surplus, not-ready pods first', () => {

@@ -29,19 +29,22 @@ export interface ReplicaSetStatus {
 /** client-go's burstReplicas: at most this many creations or deletions per sync. */
 export const burstReplicas = 500;
 
-export interface PodClaims {
-  /** Owned by this ReplicaSet and matching its selector (after adoption). */
-  owned: PodLike[];
+export interface Claims<T extends KubeObject> {
+  /** Owned by this owner and matching its selector. */
+  owned: T[];
   /** Orphans that match: take them over (add our controller reference). */
-  adopt: PodLike[];
+  adopt: T[];
   /** Ours but no longer matching: let go (remove our controller reference). */
-  release: PodLike[];
+  release: T[];
 }
 
-/** ClaimPods: only active pods should be passed; adoption stops once the owner is being deleted. */
-export function claimPods(owner: KubeObject, selector: LabelSelector, pods: readonly PodLike[]): PodClaims {
-  const claims: PodClaims = { owned: [], adopt: [], release: [] };
-  for (const pod of pods) {
+/**
+ * ClaimPods / ClaimReplicaSets (ControllerRefManager): a ReplicaSet claims active pods, a
+ * Deployment its ReplicaSets. Adoption stops once the owner is being deleted.
+ */
+export function claimObjects<T extends KubeObject>(owner: KubeObject, selector: LabelSelector, objects: readonly T[]): Claims<T> {
+  const claims: Claims<T> = { owned: [], adopt: [], release: [] };
+  for (const pod of objects) {
     const ref = controllerRefOf(pod);
     const matches = selector.matches(pod.metadata.labels);
     if (ref) {
@@ -141,4 +144,14 @@ export function nextAvailabilityCheckMs(rs: ReplicaSetLike, owned: readonly PodL
   const waiting = owned.filter((p) => isPodReady(p) && !isPodAvailable(p, minReady, nowMs));
   if (!waiting.length) return undefined;
   return minReady * 1000 + 50;
+}
+
+/**
+ * The patch that drops the owner's reference. When it is the only one the field goes (as a Go
+ * server omits an empty list), guarded by the resourceVersion since a merge patch replaces it.
+ */
+export function releasePatch(obj: KubeObject, ownerUid: string): { body: unknown; type: 'merge' | 'strategic' } {
+  const others = (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== ownerUid);
+  if (others.length === 0) return { body: { metadata: { ownerReferences: null, resourceVersion: obj.metadata.resourceVersion } }, type: 'merge' };
+  return { body: { metadata: { ownerReferences: [{ $patch: 'delete', uid: ownerUid }], uid: obj.metadata.uid } }, type: 'strategic' };
 }

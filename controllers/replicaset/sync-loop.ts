@@ -14,9 +14,13 @@ export interface SyncLoop {
   stop(): void;
 }
 
-export function startSyncLoop(name: string, informers: readonly Informer<never>[] | readonly Informer[], sync: (key: string) => Promise<void>, log: Logger, workers = 4): SyncLoop {
+/** What the loop needs of an informer, whatever kind it caches. */
+export type Syncable = Pick<Informer, 'waitForSync'>;
+
+export function startSyncLoop(name: string, informers: readonly Syncable[], sync: (key: string) => Promise<void>, log: Logger, workers = 4): SyncLoop {
   let stopped = false;
-  const synced = Promise.all(informers.map((i) => (i as Informer).waitForSync())).catch(() => undefined);
+  // A stopped informer rejects; the loop is stopping then too.
+  const synced = Promise.all(informers.map((i) => i.waitForSync())).catch(() => undefined);
   const queue = new WorkQueue(
     async (key) => {
       await synced;

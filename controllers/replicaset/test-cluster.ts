@@ -112,7 +112,10 @@ export class FakeKubelet {
 
   start(): void {
     this.#timer = setInterval(() => {
-      this.#running ??= this.tick().finally(() => (this.#running = undefined));
+      // A failed round (the server restarting) is simply retried on the next tick.
+      this.#running ??= this.tick()
+        .catch(() => undefined)
+        .finally(() => (this.#running = undefined));
     }, 100);
   }
 
