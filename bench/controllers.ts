@@ -192,6 +192,9 @@ export async function benchEndpointSlices(opts: ControllerBenchOptions = {}): Pr
     });
     sliceWatch.close();
     podWatch.close();
+    const syncsLine = waitForOutput(controller, /controller syncs .*\n/, 10_000);
+    controller.kill('SIGUSR2');
+    const controllerSyncs = JSON.parse(/controller syncs (.*)\n/.exec(await syncsLine)![1]) as Record<string, unknown>;
     const rssAfterFlips = await rssMiB(controller.pid!);
     return {
       services,
@@ -205,6 +208,7 @@ export async function benchEndpointSlices(opts: ControllerBenchOptions = {}): Pr
       readyToSliceMs: { ...summarize(fromAck), measuredFrom: 'status write acknowledged', observedBy: 'a watch on endpointslices' },
       readyToSliceFromRequestMs: summarize(fromSend),
       statusWriteMs: summarize(statusWrite),
+      controllerSyncs: { ...controllerSyncs, note: 'inside the controller: queue wait; compute = cache reads + reconcile; sync = compute + the slice write until its answer' },
       podWatchFromAckMs: { ...summarize(podWatchFromAck), note: 'the pod change itself reaching a watcher: the API server part of the latency' },
       controllerRssMiB: { afterInitialSync: rssAfterSync, afterFlips: rssAfterFlips },
       controllerMemoryAfterGc: { ...controllerMemory, note: 'baseline = the process with its code loaded, before the controller starts' },
@@ -241,6 +245,20 @@ async function runControllerProcess(kubeconfig: string): Promise<void> {
   const ctl = startEndpointSliceController(client, { maxEndpointsPerSlice: Number(process.env.BENCH_MAX_PER_SLICE) || 100 });
   await ctl.idle();
   process.stdout.write(`controller idle ${JSON.stringify({ baseline, synced: memory() })}\n`);
+  // From now on: the controller's own part of each sync, reported when asked (SIGUSR2).
+  const { subscribe } = await import('node:diagnostics_channel');
+  const { syncChannel } = await import('../controllers/endpointslice/keyed-loop.js');
+  const { reconcileChannel } = await import('../controllers/endpointslice/controller.js');
+  const waits: number[] = [];
+  const syncs: number[] = [];
+  const computes: number[] = [];
+  subscribe(reconcileChannel.name, (m) => computes.push((m as { computeMs: number }).computeMs));
+  subscribe(syncChannel.name, (m) => {
+    const msg = m as { waitMs: number; syncMs: number };
+    waits.push(msg.waitMs);
+    syncs.push(msg.syncMs);
+  });
+  process.on('SIGUSR2', () => process.stdout.write(`controller syncs ${JSON.stringify({ queueWaitMs: summarize(waits), computeMs: summarize(computes), syncIncludingWritesMs: summarize(syncs) })}\n`));
   process.once('SIGTERM', () => {
     void ctl.stop().then(() => {
       client.close();

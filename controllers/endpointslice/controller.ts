@@ -3,6 +3,7 @@
  * the pods it selects (reconcile.ts decides; this file reads informers and writes). Owns the
  * slices labelled managed-by endpointslice-controller.k8s.io; reads Services, Pods, Nodes.
  */
+import { channel } from 'node:diagnostics_channel';
 import { findResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { isConflict, isNotFound } from '../../client/client-error.js';
@@ -28,6 +29,9 @@ export const resources = {
 };
 
 const component = 'endpointslice-controller';
+
+/** One message per Service sync: `{key, computeMs, creates, updates, deletes}` (computeMs: reading caches + reconcile). */
+export const reconcileChannel = channel('svcnet:endpointslice:reconcile');
 /** Pods on a node the informer has not seen yet are retried after this long. */
 const unknownNodeRetryMs = 1_000;
 
@@ -132,6 +136,7 @@ class EndpointSliceController {
       await this.#deleteAll(key);
       return;
     }
+    const started = performance.now();
     const pods = this.#index.selectedPods(svc);
     const writes = reconcileEndpointSlices({
       service: svc,
@@ -141,6 +146,9 @@ class EndpointSliceController {
       maxEndpointsPerSlice: this.#opts.maxEndpointsPerSlice,
       triggerTime: this.#triggerTimes.compute(svc, pods),
     });
+    if (reconcileChannel.hasSubscribers) {
+      reconcileChannel.publish({ key, computeMs: performance.now() - started, creates: writes.create.length, updates: writes.update.length, deletes: writes.delete.length });
+    }
     try {
       await this.#apply(writes);
     } catch (err) {

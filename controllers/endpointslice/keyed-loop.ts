@@ -4,6 +4,7 @@
  * every key from `initialKeys()` is synced once and later only the keys that changed. Failures are
  * retried with the queue's per-key back-off.
  */
+import { channel } from 'node:diagnostics_channel';
 import type { Informer } from '../../client/informer.js';
 import type { Logger } from '../../common/log.js';
 import { WorkQueue } from '../lib/workqueue.js';
@@ -15,6 +16,17 @@ export interface KeyedLoopSpec {
   initialKeys(): string[];
   log: Logger;
   workers?: number;
+}
+
+/** One message per sync: `{controller, key, waitMs, syncMs, ok}` (waitMs: first enqueue → start). */
+export const syncChannel = channel('svcnet:controllers:sync');
+
+export interface SyncMessage {
+  controller: string;
+  key: string;
+  waitMs: number;
+  syncMs: number;
+  ok: boolean;
 }
 
 export interface KeyedLoop {
@@ -29,9 +41,20 @@ export interface KeyedLoop {
 export function startKeyedLoop(spec: KeyedLoopSpec): KeyedLoop {
   let ready = false;
   let stopped = false;
+  const enqueuedAt = new Map<string, number>();
   const queue = new WorkQueue(
     async (key) => {
-      if (!stopped) await spec.sync(key);
+      if (stopped) return;
+      const start = performance.now();
+      const waitMs = start - (enqueuedAt.get(key) ?? start);
+      enqueuedAt.delete(key);
+      let ok = false;
+      try {
+        await spec.sync(key);
+        ok = true;
+      } finally {
+        if (syncChannel.hasSubscribers) syncChannel.publish({ controller: spec.name, key, waitMs, syncMs: performance.now() - start, ok } satisfies SyncMessage);
+      }
     },
     { workers: spec.workers ?? 5, baseDelayMs: 10, maxDelayMs: 10_000 },
     (key, err) => {
@@ -48,7 +71,9 @@ export function startKeyedLoop(spec: KeyedLoopSpec): KeyedLoop {
   );
   return {
     enqueue: (key) => {
-      if (ready) queue.add(key);
+      if (!ready) return;
+      if (syncChannel.hasSubscribers && !enqueuedAt.has(key)) enqueuedAt.set(key, performance.now());
+      queue.add(key);
     },
     enqueueAfter: (key, delayMs) => {
       if (ready) queue.addAfter(key, delayMs);
