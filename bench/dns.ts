@@ -111,6 +111,34 @@ function queryFile(m: Model, lines: number): string {
   return out.join('\n') + '\n';
 }
 
+/**
+ * In-process: how fast `resolve` answers at this scale without the network or the reply cache,
+ * the cost every question pays once after each change. Shows the lookups are map hits, not scans.
+ */
+async function measureLookups(m: Model): Promise<Record<string, number>> {
+  const { ClusterIndex } = await import('../dns/cluster-index.js');
+  const { serviceFromApi, sliceFromApi } = await import('../dns/from-api.js');
+  const { defaultRecordsConfig, resolve } = await import('../dns/records.js');
+  const started = performance.now();
+  const index = new ClusterIndex();
+  for (const s of m.json.services) index.setService(serviceFromApi(s)!);
+  for (const s of m.json.slices) index.setSlice(sliceFromApi(s)!);
+  index.markSynced();
+  const buildMs = performance.now() - started;
+  const questions = queryFile(m, 20_000)
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [name, type] = line.split(' ');
+      return { labels: name!.split('.'), type: type === 'A' ? 1 : type === 'SRV' ? 33 : 12 };
+    });
+  const rounds = 5;
+  const t0 = performance.now();
+  for (let r = 0; r < rounds; r++) for (const q of questions) resolve(index, defaultRecordsConfig, q);
+  const ms = performance.now() - t0;
+  return { indexBuildMs: round(buildMs, 0), resolvePerSecond: round((questions.length * rounds) / (ms / 1000), 0) };
+}
+
 function have(cmd: string, arg = '-V'): boolean {
   return spawnSync(cmd, [arg], { stdio: 'ignore' }).status !== null && spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
@@ -203,6 +231,7 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     writeFileSync(modelPath, JSON.stringify(model.json));
     const queries = join(dir, 'queries.txt');
     writeFileSync(queries, queryFile(model, 50_000));
+    const lookups = await measureLookups(model);
     const probe = `${model.clusterIps[0]!.name}.${model.clusterIps[0]!.ns}.svc.${zone}`;
 
     // svcnet dns, pinned to CPU 0.
@@ -265,6 +294,7 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
       queryMix: '50% service A, 10% SRV, 10% headless A (10 records), 10% PTR, 20% search-path NXDOMAIN',
       method: `dnsperf -c 4 -q 200 -l ${seconds} on CPU 1, server on CPU 0; half load = -Q peak/2 with per-query latencies (-v)`,
       loadAverageAtStart: loadavg().map((l) => round(l, 1)),
+      lookupsInProcess: lookups,
       svcnet: { ...svcnet, rssMiB: svcRss, indexBuildMs: svcBuild.buildMs, rssAfterBuildMiB: svcBuild.rssMiB, heapAfterBuildMiB: svcBuild.heapUsedMiB },
       knot: { ...knotRun, rssMiB: knotRss },
       ratios: { qps: round(svcnet.peak.qps / knotRun.peak.qps, 2), p99AtHalf: round((svcnet.half.p99Ms ?? NaN) / (knotRun.half.p99Ms ?? NaN), 2) },
