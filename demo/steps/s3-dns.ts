@@ -69,7 +69,8 @@ export const dnsSteps: Step[] = [
   {
     id: '3.6',
     title: 'a Service in another namespace needs its namespace in the name',
-    needs: ['agent', 'dns'],
+    // dig asks 10.96.0.10, the kube-dns cluster IP: svcnet proxy must route it.
+    needs: ['agent', 'proxy', 'dns'],
     setup: ['kubectl apply -f {{manifests}}/metrics-server.yaml'],
     run: [
       "kubectl -n kube-system get service metrics-server -o jsonpath='{.spec.clusterIP}'",
