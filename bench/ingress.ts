@@ -1,0 +1,314 @@
+/**
+ * Ingress data plane vs nginx, same run, same backend: wrk against svcnet ingress and against an
+ * nginx reverse proxy configured like ingress-nginx (upstream keep-alive, the same forwarded
+ * headers, access log off on both), for plain HTTP keep-alive, new connections
+ * (`Connection: close`), TLS keep-alive and TLS new connections. The backend is a separate nginx
+ * returning a tiny static body, so the proxy is the bottleneck. Rounds alternate nginx/svcnet and
+ * the best round of each counts (the machine is shared; the best round is the least disturbed).
+ * Also: time from an Ingress change to traffic following it, and memory/compile time at 10k routes.
+ *
+ * Run alone: `node --import tsx bench/ingress.ts` (BENCH_SMALL=1 for short runs).
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setLogSink } from '../common/log.js';
+import { classPolicy } from '../ingress/class-selection.js';
+import { compileRoutes } from '../ingress/compile.js';
+import { IngressController } from '../ingress/controller.js';
+import { startDataPlane } from '../ingress/data-plane.js';
+import type { ClusterState } from '../ingress/model.js';
+import { api, fakeSources } from '../ingress/testing/fake-source.js';
+import { makeTestCa } from '../ingress/testing/test-ca.js';
+import { ingress as ingressInfo, path as pathInfo } from '../ingress/testing/state.js';
+import { percentile, round, rssMiB } from './stats.js';
+
+const small = process.env.BENCH_SMALL === '1';
+
+interface WrkResult {
+  rps: number;
+  p99ms: number;
+  p50ms: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`port ${port} never opened`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function toMs(v: string, unit: string): number {
+  return Number(v) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[unit];
+}
+
+export function parseWrk(out: string): WrkResult {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+  const lat = (p: string) => {
+    const m = new RegExp(`\\s${p}%\\s+([\\d.]+)(us|ms|s)`).exec(out);
+    return m ? round(toMs(m[1], m[2]), 3) : NaN;
+  };
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = sock ? sock.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  return { rps: round(rps, 0), p50ms: lat('50'), p99ms: lat('99'), errors, non2xx };
+}
+
+function wrk(url: string, extra: string[], seconds: number, connections: number): Promise<WrkResult> {
+  return new Promise((resolve, reject) => {
+    execFile('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', '-H', 'Host: bench.local', ...extra, url], { timeout: (seconds + 30) * 1000 }, (err, stdout, stderr) => {
+      if (err) return reject(err);
+      if (process.env.BENCH_DEBUG) process.stderr.write(stdout + stderr);
+      resolve(parseWrk(stdout));
+    });
+  });
+}
+
+function nginxConf(dir: string, name: string, body: string, workers: number): string {
+  const file = join(dir, `${name}.conf`);
+  const temp = (k: string) => `${k}_temp_path ${join(dir, `${name}-${k}`)};`;
+  writeFileSync(
+    file,
+    `worker_processes ${workers};\npid ${join(dir, `${name}.pid`)};\nerror_log ${join(dir, `${name}-error.log`)} crit;\nevents { worker_connections 8192; }\nhttp {\n access_log off;\n ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}\n keepalive_requests 100000;\n${body}\n}\n`,
+  );
+  return file;
+}
+
+/** Children to kill if this process exits early (a killed benchmark must leave nothing behind). */
+const spawned = new Set<ChildProcess>();
+let reaperInstalled = false;
+function track(child: ChildProcess): void {
+  spawned.add(child);
+  child.once('exit', () => spawned.delete(child));
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  process.once('exit', () => {
+    for (const c of spawned) if (c.exitCode === null) c.kill('SIGKILL');
+  });
+}
+
+function startNginx(conf: string): ChildProcess {
+  const child = spawn('nginx', ['-c', conf, '-g', 'daemon off;'], { stdio: 'ignore' });
+  track(child);
+  return child;
+}
+
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.pid === undefined) return;
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([done, new Promise((r) => setTimeout(r, 3000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+/** The svcnet side runs in its own process, like nginx, so that its CPU and memory are its own. */
+function startSvcnet(cfg: { backendPort: number; http: number; https: number; cert: string; key: string }): Promise<ChildProcess> {
+  // stdin stays open as a lifeline: the child exits when this process goes away.
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--serve', JSON.stringify(cfg)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  track(child);
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
+    child.once('exit', (code) => reject(new Error(`svcnet bench server exited ${code}`)));
+  });
+}
+
+/** Child mode: one Ingress, defaultBackend → the backend nginx. */
+async function serve(cfg: { backendPort: number; http: number; https: number; cert: string; key: string }): Promise<void> {
+  setLogSink(() => {});
+  const dp = await startDataPlane({ httpListen: `127.0.0.1:${cfg.http}`, httpsListen: `127.0.0.1:${cfg.https}`, defaultCert: { cert: cfg.cert, key: cfg.key } });
+  const state: ClusterState = {
+    ingresses: [ingressInfo('bench', { host: 'bench.local', paths: [pathInfo('/', 'Prefix', 'backend')] })],
+    classes: [],
+    services: [{ namespace: 'default', name: 'backend', ports: [{ name: 'http', port: 80, targetPort: cfg.backendPort, protocol: 'TCP' }] }],
+    slices: [{ namespace: 'default', name: 'backend-1', service: 'backend', ports: [{ name: 'http', port: cfg.backendPort, protocol: 'TCP' }], endpoints: [{ addresses: ['127.0.0.1'], ready: true }] }],
+    secrets: [],
+  };
+  dp.apply(compileRoutes(state, classPolicy()).table);
+  process.stdout.write('ready\n');
+  process.on('SIGTERM', () => void dp.close().then(() => process.exit(0)));
+  process.stdin.on('end', () => process.exit(0));
+  process.stdin.resume();
+}
+
+async function throughput(seconds: number, rounds: number): Promise<Record<string, unknown>> {
+  const dir = mkdtempSync(join(tmpdir(), 'svcnet-bench-ingress-'));
+  const ca = makeTestCa();
+  const pem = ca.issue(['bench.local']);
+  writeFileSync(join(dir, 'tls.crt'), pem.cert);
+  writeFileSync(join(dir, 'tls.key'), pem.key);
+  const [backendPort, nginxHttp, nginxHttps, svcHttp, svcHttps] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const headers = 'proxy_set_header Host $host; proxy_set_header X-Request-ID $request_id; proxy_set_header X-Real-IP $remote_addr; proxy_set_header X-Forwarded-For $remote_addr; proxy_set_header X-Forwarded-Host $host; proxy_set_header X-Forwarded-Port $server_port; proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Scheme $scheme;';
+  const backendConf = nginxConf(dir, 'backend', ` server { listen 127.0.0.1:${backendPort} reuseport; location / { return 200 "hello from the backend\\n"; } }`, 1);
+  const proxyConf = nginxConf(
+    dir,
+    'proxy',
+    ` upstream be { server 127.0.0.1:${backendPort}; keepalive 320; keepalive_requests 100000; }\n server { listen 127.0.0.1:${nginxHttp}; listen 127.0.0.1:${nginxHttps} ssl; server_name bench.local;\n  ssl_certificate ${join(dir, 'tls.crt')}; ssl_certificate_key ${join(dir, 'tls.key')}; ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m;\n  location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; ${headers} } }`,
+    1,
+  );
+  const children: ChildProcess[] = [];
+  try {
+    children.push(startNginx(backendConf), startNginx(proxyConf));
+    await Promise.all([waitForPort(backendPort), waitForPort(nginxHttp), waitForPort(nginxHttps)]);
+    const svc = await startSvcnet({ backendPort, http: svcHttp, https: svcHttps, cert: pem.cert, key: pem.key });
+    children.push(svc);
+    const scenarios: Record<string, { path: string; extra: string[]; tls: boolean; connections: number }> = {
+      'http-keepalive': { path: '/', extra: [], tls: false, connections: 64 },
+      'http-new-connections': { path: '/', extra: ['-H', 'Connection: close'], tls: false, connections: 32 },
+      'tls-keepalive': { path: '/', extra: [], tls: true, connections: 64 },
+      'tls-new-connections': { path: '/', extra: ['-H', 'Connection: close'], tls: true, connections: 32 },
+    };
+    const out: Record<string, unknown> = {};
+    const only = process.env.BENCH_INGRESS_SCENARIOS?.split(',');
+    for (const [name, s] of Object.entries(scenarios)) {
+      if (only && !only.includes(name)) continue;
+      const [nginxPort, svcPort] = s.tls ? [nginxHttps, svcHttps] : [nginxHttp, svcHttp];
+      const url = (port: number) => `${s.tls ? 'https' : 'http'}://127.0.0.1:${port}${s.path}`;
+      await wrk(url(nginxPort), s.extra, 1, s.connections); // warm-up both
+      await wrk(url(svcPort), s.extra, 1, s.connections);
+      const nginxRuns: WrkResult[] = [];
+      const svcRuns: WrkResult[] = [];
+      for (let r = 0; r < rounds; r++) {
+        nginxRuns.push(await wrk(url(nginxPort), s.extra, seconds, s.connections));
+        svcRuns.push(await wrk(url(svcPort), s.extra, seconds, s.connections));
+      }
+      const best = (runs: WrkResult[]) => runs.reduce((a, b) => (b.rps > a.rps ? b : a));
+      const n = best(nginxRuns);
+      const v = best(svcRuns);
+      out[name] = { nginx: n, svcnet: v, rpsRatio: round(v.rps / n.rps, 3), p99Ratio: round(v.p99ms / n.p99ms, 3), rounds: { nginx: nginxRuns.map((r) => r.rps), svcnet: svcRuns.map((r) => r.rps) } };
+      process.stderr.write(`  ${name}: svcnet ${v.rps} req/s p99 ${v.p99ms} ms, nginx ${n.rps} req/s p99 ${n.p99ms} ms\n`);
+    }
+    out.rssMiB = { svcnet: await rssMiB(svc.pid!), nginxWorkerProcesses: 1 };
+    return out;
+  } finally {
+    for (const c of children) await stop(c);
+    ca.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** 10k routes: 1000 Ingresses × 10 paths over 1000 Services. */
+function bigState(ingresses: number, pathsPer: number, backendPort: number): { ingressObjs: ReturnType<typeof api.ingress>[]; services: ReturnType<typeof api.service>[]; slices: ReturnType<typeof api.slice>[] } {
+  const services = Array.from({ length: ingresses }, (_, i) => api.service(`svc-${i}`));
+  const slices = Array.from({ length: ingresses }, (_, i) => api.slice(`svc-${i}`, [{ address: '127.0.0.1', port: backendPort }]));
+  const ingressObjs = Array.from({ length: ingresses }, (_, i) =>
+    api.ingress(`ing-${i}`, [{ host: `h${i}.example`, paths: Array.from({ length: pathsPer }, (_, j) => ({ path: `/p${j}`, service: `svc-${(i + j) % ingresses}` })) }], 'default', i * 1000),
+  );
+  return { ingressObjs, services, slices };
+}
+
+function get(port: number, host: string): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(`GET /p0 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
+    let buf = '';
+    s.on('data', (d) => (buf += d));
+    s.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(buf)?.[1] ?? 0)));
+    s.on('error', () => resolve(0));
+  });
+}
+
+/** Time from an Ingress/EndpointSlice change reaching the controller to traffic following it. */
+async function propagation(samples: number): Promise<Record<string, unknown>> {
+  setLogSink(() => {});
+  const backend = net.createServer((s) => s.on('data', () => s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')));
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+  const backendPort = (backend.address() as net.AddressInfo).port;
+  const dp = await startDataPlane({ httpListen: '127.0.0.1:0', httpsListen: '' });
+  const sources = fakeSources();
+  const big = bigState(1000, 10, backendPort);
+  for (const o of big.services) sources.services.set(o);
+  for (const o of big.slices) sources.slices.set(o);
+  for (const o of big.ingressObjs) sources.ingresses.set(o);
+  const controller = new IngressController(sources, classPolicy(), { apply: (t) => dp.apply(t) });
+  controller.start();
+  while (!controller.synced || controller.compiles === 0) await new Promise((r) => setTimeout(r, 5));
+  const routeMs: number[] = [];
+  const endpointMs: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      const host = `new${i}.example`;
+      const t0 = performance.now();
+      sources.ingresses.set(api.ingress(`new-${i}`, [{ host, paths: [{ path: '/', service: 'svc-0' }] }], 'default', 10_000_000 + i));
+      while ((await get(dp.httpPort, host)) !== 200) await new Promise((r) => setImmediate(r));
+      routeMs.push(performance.now() - t0);
+      // Endpoint change: svc-1 loses its only endpoint (→ 503), then gets it back (→ 200).
+      const t1 = performance.now();
+      sources.slices.set(api.slice('svc-1', []));
+      while ((await get(dp.httpPort, 'h1.example')) !== 503) await new Promise((r) => setImmediate(r));
+      endpointMs.push(performance.now() - t1);
+      sources.slices.set(api.slice('svc-1', [{ address: '127.0.0.1', port: backendPort }]));
+      while ((await get(dp.httpPort, 'h1.example')) !== 200) await new Promise((r) => setImmediate(r));
+    }
+    return {
+      routes: dp.plane.table.routeCount,
+      compileMs: round(controller.lastCompileMs, 1),
+      ingressChangeToTrafficMs: { p50: round(percentile(routeMs, 50), 1), p99: round(percentile(routeMs, 99), 1), max: round(Math.max(...routeMs), 1) },
+      endpointChangeToTrafficMs: { p50: round(percentile(endpointMs, 50), 1), p99: round(percentile(endpointMs, 99), 1), max: round(Math.max(...endpointMs), 1) },
+    };
+  } finally {
+    controller.stop();
+    await dp.close();
+    backend.close();
+  }
+}
+
+/** Memory and compile time of a 10k-route table, on the compile side alone. */
+function memoryAt10k(): Record<string, unknown> {
+  const state: ClusterState = { ingresses: [], classes: [], services: [], slices: [], secrets: [] };
+  for (let i = 0; i < 1000; i++) {
+    state.services.push({ namespace: 'default', name: `svc-${i}`, ports: [{ name: 'http', port: 80, targetPort: 8080, protocol: 'TCP' }] });
+    state.slices.push({ namespace: 'default', name: `svc-${i}-a`, service: `svc-${i}`, ports: [{ name: 'http', port: 8080, protocol: 'TCP' }], endpoints: [{ addresses: [`10.0.${i >> 8}.${i & 255}`], ready: true }, { addresses: [`10.1.${i >> 8}.${i & 255}`], ready: true }] });
+    state.ingresses.push(ingressInfo(`ing-${i}`, { host: `h${i}.example`, paths: Array.from({ length: 10 }, (_, j) => pathInfo(`/p${j}`, 'Prefix', `svc-${(i + j) % 1000}`)) }));
+  }
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  const { table } = compileRoutes(state, classPolicy());
+  const ms = performance.now() - t0;
+  gc?.();
+  const after = process.memoryUsage().heapUsed;
+  return { routes: table.routeCount, compileMs: round(ms, 1), tableHeapMiB: round((after - before) / 1024 / 1024, 1), exactGc: Boolean(gc) };
+}
+
+export async function benchIngress(): Promise<Record<string, unknown>> {
+  const seconds = small ? 2 : 5;
+  const rounds = small ? 1 : 2;
+  const result: Record<string, unknown> = { tool: 'wrk -t2', backend: 'nginx static 200 (separate process)', nginx: 'nginx worker_processes 1, upstream keepalive 320, ingress-nginx headers', svcnet: 'one Node process' };
+  const parts = (process.env.BENCH_INGRESS_PARTS ?? 'memory,propagation,throughput').split(',');
+  if (parts.includes('memory')) result.memory10kRoutes = memoryAt10k();
+  if (parts.includes('propagation')) result.propagation10kRoutes = await propagation(small ? 5 : 20);
+  if (parts.includes('throughput')) Object.assign(result, await throughput(seconds, rounds));
+  return result;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv[2] === '--serve') {
+    await serve(JSON.parse(process.argv[3]));
+  } else {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130));
+    const r = await benchIngress();
+    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+  }
+}
