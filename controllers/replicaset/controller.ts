@@ -166,7 +166,7 @@ class ReplicaSetController {
         failure = err;
       }
     }
-    await this.#writeStatus(rs, owned);
+    await this.#writeStatus(rs, owned, failure === undefined ? undefined : (failure as Error).message ?? String(failure));
     if (failure) throw failure;
     const recheck = nextAvailabilityCheckMs(rs, owned, this.now());
     if (recheck !== undefined) this.#loop.queue.addAfter(key, recheck);
@@ -240,8 +240,8 @@ class ReplicaSetController {
     if (firstError) throw firstError;
   }
 
-  async #writeStatus(rs: ReplicaSetLike, owned: PodLike[]): Promise<void> {
-    const status = computeReplicaSetStatus(rs, owned, this.now());
+  async #writeStatus(rs: ReplicaSetLike, owned: PodLike[], failure?: string): Promise<void> {
+    const status = computeReplicaSetStatus(rs, owned, this.now(), failure);
     if (sameStatus(rs.status, status)) return;
     try {
       await this.client.updateStatus(replicaSetsResource, rs.metadata.namespace, { ...rs, status });
@@ -250,7 +250,7 @@ class ReplicaSetController {
       if (!isConflict(err)) throw err;
       // The cache lags our own writes now and then: retry once on the live object.
       const live = await this.client.get<ReplicaSetLike>(replicaSetsResource, rs.metadata.namespace, rs.metadata.name!);
-      await this.client.updateStatus(replicaSetsResource, rs.metadata.namespace, { ...live, status: computeReplicaSetStatus(live, owned, this.now()) });
+      await this.client.updateStatus(replicaSetsResource, rs.metadata.namespace, { ...live, status: computeReplicaSetStatus(live, owned, this.now(), failure) });
     }
   }
 

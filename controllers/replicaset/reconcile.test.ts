@@ -62,3 +62,10 @@ test('status: available only after minReadySeconds; fully labeled needs every te
   assert.deepEqual(computeReplicaSetStatus(rs, [longReady, justReady], now), { replicas: 2, fullyLabeledReplicas: 1, readyReplicas: 2, availableReplicas: 1, observedGeneration: 3 });
   assert.deepEqual(computeReplicaSetStatus(rs, [], now), { replicas: 0, observedGeneration: 3 });
 });
+
+test('a failing create shows as ReplicaFailure until a sync succeeds', () => {
+  const failing = computeReplicaSetStatus(rs, [], now, 'pods "web-abc-x" is forbidden: exceeded quota');
+  assert.deepEqual(failing.conditions?.map((c) => [c.type, c.status, c.reason, c.message]), [['ReplicaFailure', 'True', 'FailedCreate', 'pods "web-abc-x" is forbidden: exceeded quota']]);
+  const recovered = computeReplicaSetStatus({ ...rs, status: failing }, [], now);
+  assert.equal(recovered.conditions, undefined);
+});

@@ -5,7 +5,7 @@
 import type { LabelSelector } from '../../api/selectors/index.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { podsToDelete } from './pod-ranking.js';
-import { controllerRefOf, hasAllLabels, isPodAvailable, isPodReady, type PodLike } from './pod-state.js';
+import { controllerRefOf, hasAllLabels, isPodAvailable, isPodReady, kubeNow, type PodLike } from './pod-state.js';
 
 export interface ReplicaSetLike extends KubeObject {
   spec?: {
@@ -23,7 +23,7 @@ export interface ReplicaSetStatus {
   readyReplicas?: number;
   availableReplicas?: number;
   observedGeneration?: number;
-  conditions?: unknown[];
+  conditions?: ReplicaSetCondition[];
 }
 
 /** client-go's burstReplicas: at most this many creations or deletions per sync. */
@@ -108,8 +108,19 @@ export function podFromTemplate(rs: ReplicaSetLike): PodLike {
   return pod;
 }
 
-/** calculateStatus: counts over the active pods the ReplicaSet owns. */
-export function computeReplicaSetStatus(rs: ReplicaSetLike, owned: readonly PodLike[], nowMs: number): ReplicaSetStatus {
+export interface ReplicaSetCondition {
+  type: string;
+  status: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+/**
+ * calculateStatus: counts over the active pods the ReplicaSet owns, and the ReplicaFailure
+ * condition while creating or deleting pods fails (`failure` is that error's message).
+ */
+export function computeReplicaSetStatus(rs: ReplicaSetLike, owned: readonly PodLike[], nowMs: number, failure?: string): ReplicaSetStatus {
   const templateLabels = rs.spec?.template?.metadata?.labels;
   const minReady = rs.spec?.minReadySeconds ?? 0;
   const status: ReplicaSetStatus = {
@@ -119,8 +130,21 @@ export function computeReplicaSetStatus(rs: ReplicaSetLike, owned: readonly PodL
     availableReplicas: owned.filter((p) => isPodAvailable(p, minReady, nowMs)).length,
     observedGeneration: rs.metadata.generation ?? 0,
   };
-  if (rs.status?.conditions?.length) status.conditions = rs.status.conditions;
+  const conditions = replicaFailureConditions(rs, owned.length, nowMs, failure);
+  if (conditions.length) status.conditions = conditions;
   return withoutZeros(status);
+}
+
+function replicaFailureConditions(rs: ReplicaSetLike, active: number, nowMs: number, failure: string | undefined): ReplicaSetCondition[] {
+  const current = (rs.status?.conditions ?? []) as ReplicaSetCondition[];
+  const hasFailure = current.some((c) => c.type === 'ReplicaFailure');
+  if (failure !== undefined && !hasFailure) {
+    const diff = active - (rs.spec?.replicas ?? 1);
+    const reason = diff < 0 ? 'FailedCreate' : diff > 0 ? 'FailedDelete' : '';
+    return [...current, { type: 'ReplicaFailure', status: 'True', lastTransitionTime: kubeNow(nowMs), reason, message: failure }];
+  }
+  if (failure === undefined && hasFailure) return current.filter((c) => c.type !== 'ReplicaFailure');
+  return current;
 }
 
 /** The wire form omits zero counts (omitempty), so compare and write that form. */

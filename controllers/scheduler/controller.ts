@@ -12,7 +12,7 @@ import { logger } from '../../common/log.js';
 import { EventRecorder } from '../events/recorder.js';
 import { namespacedKey, splitKey } from '../lib/workqueue.js';
 import type { RunningController, WorkloadControllerOptions } from '../replicaset/controller.js';
-import { isPodActive, kubeNow } from '../replicaset/pod-state.js';
+import { kubeNow } from '../replicaset/pod-state.js';
 import { startSyncLoop } from '../replicaset/sync-loop.js';
 import { needsScheduling, schedulePod, type NodeLike, type SchedulablePod } from './filters.js';
 
@@ -130,7 +130,9 @@ class Scheduler {
     const counts = new Map<string, number>();
     for (const p of this.#pods.list()) {
       const node = p.spec?.nodeName;
-      if (node && isPodActive(p)) counts.set(node, (counts.get(node) ?? 0) + 1);
+      // A terminating pod still occupies its node until it is gone; a finished one does not.
+      const finished = p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+      if (node && !finished) counts.set(node, (counts.get(node) ?? 0) + 1);
     }
     for (const node of this.#assumed.values()) counts.set(node, (counts.get(node) ?? 0) + 1);
     return counts;
