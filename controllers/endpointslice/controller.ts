@@ -16,7 +16,7 @@ import { startKeyedLoop } from './keyed-loop.js';
 import { toNodeInfo, type NodeInfo, type ServiceInfo } from './model.js';
 import { OwnedCache } from './owned-cache.js';
 import { reconcileEndpointSlices, type SliceWrites } from './reconcile.js';
-import { ServicePodIndex, splitKey } from './service-pods.js';
+import { ServicePodIndex } from './service-pods.js';
 import { endpointSliceControllerName, managedByLabel, serviceNameLabel, type EndpointSlice } from './slice.js';
 import { TriggerTimeTracker } from './trigger-time.js';
 
@@ -185,7 +185,7 @@ class EndpointSliceController {
   }
 
   #warn(svc: ServiceInfo, err: unknown): void {
-    const [namespace, name] = splitKey(`${svc.namespace}/${svc.name}`);
+    const { namespace, name } = svc;
     const ref: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { namespace, name, uid: svc.uid } };
     this.#opts.recorder?.event(ref, 'Warning', 'FailedToUpdateEndpointSlices', `Error updating Endpoint Slices for Service ${namespace}/${name}: ${(err as Error).message}`);
   }

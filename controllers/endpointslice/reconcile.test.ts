@@ -173,3 +173,12 @@ test('a port change moves every endpoint to slices of the new port list', () => 
   assert.equal(after[0].ports[0].port, 8080);
   assert.equal(after[0].endpoints.length, 3);
 });
+
+test('slices whose lists came back null or missing are read as empty', () => {
+  const first = applied(run(web, []));
+  const bare = first.map((s) => ({ ...s, endpoints: null, ports: undefined }) as unknown as EndpointSlice);
+  const same = run(web, [], bare);
+  assert.deepEqual([same.create.length, same.update.length, same.delete.length], [0, 0, 0]);
+  const filled = run(web, pods(3), bare);
+  assert.deepEqual([filled.create.length, filled.update.length, filled.delete.length], [0, 1, 0]);
+});

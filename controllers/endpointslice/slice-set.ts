@@ -170,7 +170,13 @@ function reuseDeletedNames(plan: SlicePlan, owner: OwnerReference): void {
   }
 }
 
-export function reconcileSliceSet(spec: SliceSetSpec): SlicePlan {
+/** Servers may send empty lists as null or leave them out. */
+function normalized(slice: EndpointSlice): EndpointSlice {
+  return Array.isArray(slice.endpoints) && Array.isArray(slice.ports) ? slice : { ...slice, endpoints: slice.endpoints ?? [], ports: slice.ports ?? [] };
+}
+
+export function reconcileSliceSet(input: SliceSetSpec): SlicePlan {
+  const spec = { ...input, existing: input.existing.map(normalized) };
   const plan: SlicePlan = { create: [], update: [], delete: [] };
   const byType = new Map<AddressType, EndpointSlice[]>();
   for (const slice of spec.existing) {

@@ -118,6 +118,14 @@ test('walkthrough §2: Service endpoints through kubectl', { skip, timeout: 120_
   assert.equal(await versions(), v1);
   assert.ok(before);
 
+  // Someone edits the controller's slice by hand: the controller puts the truth back.
+  const current = (await client.list<EndpointSlice>(ri.endpointSlices, 'default', { labelSelector: 'kubernetes.io/service-name=nginx' })).items[0];
+  await client.update(ri.endpointSlices, 'default', { ...current, endpoints: current.endpoints.slice(0, 1) });
+  await waitFor('slice restored', async () => {
+    const s = (await client.list<EndpointSlice>(ri.endpointSlices, 'default', { labelSelector: 'kubernetes.io/service-name=nginx' })).items;
+    return s.length === 1 && s[0].endpoints.length === 5;
+  });
+
   // Deleting the Service removes what the controllers made for it.
   await k('delete service nginx');
   await waitFor('nginx slices and endpoints gone', async () => {
