@@ -58,9 +58,10 @@ export function computeDesiredEndpoints(svc: ServiceInfo, pods: readonly PodInfo
     const ip = podIPOfFamily(pod, addressType);
     if (!ip) continue;
     // Upstream skips pods whose node it cannot find (and retries later); a pod with an IP but no
-    // node is one a node agent outside this cluster's view runs, which we accept.
+    // node name is one a node agent outside this cluster's view runs, which we accept.
     const node = pod.nodeName ? nodes.get(pod.nodeName) : undefined;
-    if (pod.nodeName && !node) {
+    // With publishNotReadyAddresses upstream publishes such a pod anyway (without a zone).
+    if (pod.nodeName && !node && !svc.publishNotReadyAddresses) {
       podsWithUnknownNode.push(`${pod.namespace}/${pod.name}`);
       continue;
     }

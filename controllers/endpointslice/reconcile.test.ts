@@ -100,6 +100,9 @@ test('hostname only for pods whose subdomain is this Service; unknown nodes are 
   assert.deepEqual(eps.map((e) => e.targetRef?.name), ['a', 'b', 'd']);
   assert.equal(eps[2].zone, undefined);
   assert.deepEqual(w.podsWithUnknownNode, ['default/c']);
+  const published = run({ ...web, publishNotReadyAddresses: true }, [{ name: 'c', ip: '10.0.0.3', nodeName: 'node-9' }]);
+  assert.deepEqual(published.create[0].endpoints.map((e) => [e.targetRef?.name, e.nodeName, e.zone]), [['c', 'node-9', undefined]]);
+  assert.deepEqual(published.podsWithUnknownNode, []);
 });
 
 test('nothing changed: no writes', () => {
