@@ -60,6 +60,10 @@ export class NftablesObjectTracker {
     return [...this.#sets];
   }
 
+  hasFlushedStale(): boolean {
+    return this.#flushedStale.size > 0;
+  }
+
   /** Replaces what is known with what the kernel reports (first sync, after a failure). */
   reset(objects: { chains: readonly string[]; sets: readonly string[] }): void {
     this.#chains = new Set(objects.chains);
