@@ -25,7 +25,7 @@ export const walkthroughSteps: Step[] = [
 
 /** Deletes everything the steps create (and nothing else), without waiting for pods to stop. */
 export const cleanupCommands: string[] = [
-  'kubectl delete ingress web01 web01-tls test kubia ingress-nginx class-name other-class --ignore-not-found --wait=false',
+  'kubectl delete ingress web01 web01-tls test kubia fanout fanout-kubia ingress-nginx class-name other-class --ignore-not-found --wait=false',
   'kubectl delete secret wildcard-cluster-example --ignore-not-found --wait=false',
   'kubectl delete service nginx kubia kubia-nodeport kubia-nodeport-taken influxdb source-ip s1 s2 bar --ignore-not-found --wait=false',
   'kubectl delete deployment nginx influxdb source-ip s1 s2 bar kubia --ignore-not-found --wait=false',

@@ -37,23 +37,42 @@ export const ingressSteps: Step[] = [
   },
   {
     id: '7.3a',
-    title: 'fan-out with rewrite-target: / strips the matched prefix (extensions/v1beta1 manifest)',
+    title: 'fan-out: /foo and /bar to two services; rewrite-target: / strips the matched prefix',
     needs: ['ingress', 'agent', 'controllers'],
-    setup: ['kubectl apply -f {{manifests}}/fanout-backends.yaml', 'kubectl apply -f {{fixtures}}/fanout-rewrite-legacy.yaml'],
-    run: [client('curl -s -H "Host: foo.bar.com" http://{{nodeAddress}}/foo'), client('curl -s -H "Host: foo.bar.com" http://{{nodeAddress}}/bar')],
+    setup: ['kubectl apply -f {{manifests}}/fanout-backends.yaml', 'kubectl apply -f {{manifests}}/fanout-rewrite.yaml'],
+    run: [client('curl -s -H "Host: fanout.example.com" http://{{nodeAddress}}/foo'), client('curl -s -H "Host: fanout.example.com" http://{{nodeAddress}}/bar')],
     withinMs: 90_000,
     check: ([foo, bar]) => echoed(foo, 's1', '/', '/foo') ?? echoed(bar, 's2', '/', '/bar') ?? pass(),
   },
   {
     id: '7.3b',
-    title: 'fan-out without rewrite: /kubia and /foo to two services (extensions/v1beta1 manifest)',
+    title: 'fan-out without rewrite: the backend sees the whole path',
     needs: ['ingress', 'agent', 'controllers'],
-    setup: ['kubectl apply -f {{manifests}}/kubia.yaml', 'kubectl apply -f {{fixtures}}/kubia-ingress-legacy.yaml'],
-    run: [client('curl -s -H "Host: kubia.example.com" http://{{nodeAddress}}/kubia'), client('curl -s -H "Host: kubia.example.com" http://{{nodeAddress}}/foo')],
+    setup: ['kubectl apply -f {{manifests}}/kubia.yaml', 'kubectl apply -f {{manifests}}/fanout-kubia.yaml'],
+    run: [client('curl -s -H "Host: kubia-v1.example.com" http://{{nodeAddress}}/kubia'), client('curl -s -H "Host: kubia-v1.example.com" http://{{nodeAddress}}/foo')],
     withinMs: 90_000,
     check: ([kubia, foo]) => {
       if (!/^You've hit kubia-/.test(kubia.stdout)) return fail(`expected "You've hit kubia-…" for /kubia, saw: ${saw(kubia)}`);
       return echoed(foo, 'bar', '/foo', '/foo') ?? pass();
+    },
+  },
+  {
+    id: '7.3c',
+    title: 'manifests written for extensions/v1beta1 still apply and route',
+    needs: ['ingress', 'agent', 'controllers'],
+    run: [
+      'kubectl apply -f {{fixtures}}/fanout-rewrite-legacy.yaml',
+      'kubectl apply -f {{fixtures}}/kubia-ingress-legacy.yaml',
+      client('curl -s -H "Host: foo.bar.com" http://{{nodeAddress}}/foo'),
+      client('curl -s -H "Host: kubia.example.com" http://{{nodeAddress}}/kubia'),
+    ],
+    withinMs: 30_000,
+    check: ([fanout, kubiaApply, foo, kubia]) => {
+      if (!appliedLine(fanout, 'ingress.networking.k8s.io/test')) return fail(`expected "ingress.networking.k8s.io/test created" from the extensions/v1beta1 manifest, saw: ${saw(fanout)}`);
+      if (!appliedLine(kubiaApply, 'ingress.networking.k8s.io/kubia')) return fail(`expected "ingress.networking.k8s.io/kubia created" from the extensions/v1beta1 manifest, saw: ${saw(kubiaApply)}`);
+      const bad = echoed(foo, 's1', '/', 'foo.bar.com/foo (legacy ingress.kubernetes.io/rewrite-target)');
+      if (bad) return bad;
+      return /^You've hit kubia-/.test(kubia.stdout) ? pass() : fail(`expected "You've hit kubia-…" for kubia.example.com/kubia, saw: ${saw(kubia)}`);
     },
   },
   {
