@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { computeHash, Fnv32a, safeAlphabet, safeEncodeString } from './hash.js';
 import { formatQuantity, spewPodTemplateSpec } from './spew.js';
-
-const testdata = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
+import { richTemplate, walkthroughTemplate, walkthroughTemplateSpew } from './testdata/templates.js';
 
 const fnv = (s: string) => new Fnv32a().write(Buffer.from(s)).sum32();
 
@@ -23,15 +21,14 @@ test('SafeEncodeString maps each byte into the vowel-free alphabet', () => {
 test('the walkthrough nginx template hashes as on a Kubernetes 1.32 cluster: nginx-5869d7778c', () => {
   // kubectl create deployment nginx --image=nginx (the same defaulted template as nginx-deploy.yaml)
   // gives ReplicaSet nginx-5869d7778c on 1.32 clusters (kind v0.27 and others, widely published).
-  const template = JSON.parse(testdata('walkthrough-template.json'));
-  assert.equal(computeHash(template), '5869d7778c');
+  assert.equal(computeHash(walkthroughTemplate), '5869d7778c');
   // The print itself, byte for byte as go-spew printed it for the real v1.32 Go types.
-  assert.equal(spewPodTemplateSpec(template), testdata('walkthrough-template.spew.txt').replace(/\n$/, ''));
+  assert.equal(spewPodTemplateSpec(walkthroughTemplate), walkthroughTemplateSpew);
 });
 
 test('a template using most PodSpec features, with a collision count, matches go-spew over the real types', () => {
   // Expected value computed by upstream's DeepHashObject + ComputeHash on the v1.32 Go types.
-  assert.equal(computeHash(JSON.parse(testdata('rich-template.json')), 7), '5578d767dc');
+  assert.equal(computeHash(richTemplate, 7), '5578d767dc');
 });
 
 test('quantities print as ParseQuantity leaves them (int64 fast path)', () => {
