@@ -64,3 +64,19 @@ test('pausing and resuming show on Progressing, but never over a timed-out rollo
   timedOut.spec!.paused = true;
   assert.equal(pausedStatus(timedOut, t0), undefined);
 });
+
+test("a ReplicaSet's ReplicaFailure shows on the Deployment and clears with it", () => {
+  const fresh = rs('web-abc', 3, 0, 0);
+  fresh.status!.conditions = [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "web-abc-x" is forbidden', lastTransitionTime: 'T' }];
+  const s = rolloutStatus(deployment(3), [fresh], fresh, t0);
+  assert.deepEqual(s.conditions!.find((c) => c.type === 'ReplicaFailure'), { type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'pods "web-abc-x" is forbidden', lastUpdateTime: 'T', lastTransitionTime: 'T' });
+  const healed = rolloutStatus({ ...deployment(3), status: s }, [rs('web-abc', 3, 0, 0)], rs('web-abc', 3, 0, 0), t0);
+  assert.equal(healed.conditions!.some((c) => c.type === 'ReplicaFailure'), false);
+});
+
+test('without progressDeadlineSeconds there is no Progressing condition', () => {
+  const d = deployment(3, { conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] });
+  delete d.spec!.progressDeadlineSeconds;
+  const fresh = rs('web-abc', 3, 3, 3);
+  assert.deepEqual(rolloutStatus(d, [fresh], fresh, t0).conditions!.map((c) => c.type), ['Available']);
+});

@@ -82,7 +82,12 @@ export function hasTimedOut(d: DeploymentLike, s: DeploymentStatus, nowMs: numbe
  */
 export function rolloutStatus(d: DeploymentLike, all: readonly ReplicaSetLike[], newRS: ReplicaSetLike | undefined, nowMs: number): DeploymentStatus {
   const status = calculateStatus(d, all, newRS, nowMs);
-  if (d.spec?.progressDeadlineSeconds === undefined || d.spec.paused) return status;
+  copyReplicaFailure(status, all, newRS);
+  if (d.spec?.progressDeadlineSeconds === undefined) {
+    status.conditions = status.conditions?.filter((c) => c.type !== 'Progressing');
+    return status;
+  }
+  if (d.spec.paused) return status;
   const current = findCondition(status, 'Progressing');
   const rsName = newRS?.metadata.name ?? '';
   if (isComplete(d, status) && newRS) {
@@ -96,6 +101,18 @@ export function rolloutStatus(d: DeploymentLike, all: readonly ReplicaSetLike[],
     setCondition(status, newCondition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, nowMs));
   }
   return status;
+}
+
+/** A ReplicaSet's ReplicaFailure (the new one's first) shows on the Deployment until it clears. */
+function copyReplicaFailure(status: DeploymentStatus, all: readonly ReplicaSetLike[], newRS: ReplicaSetLike | undefined): void {
+  const failureOf = (rs: ReplicaSetLike | undefined) => rs?.status?.conditions?.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
+  const failure = failureOf(newRS) ?? all.map(failureOf).find(Boolean);
+  if (!failure) {
+    status.conditions = status.conditions?.filter((c) => c.type !== 'ReplicaFailure');
+    return;
+  }
+  const t = failure.lastTransitionTime;
+  setCondition(status, { type: 'ReplicaFailure', status: 'True', reason: failure.reason, message: failure.message, lastUpdateTime: t, lastTransitionTime: t });
 }
 
 /** When the deadline passes without progress, the next sync must happen then to notice. */
