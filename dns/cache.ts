@@ -44,10 +44,18 @@ export class AnswerCache {
     return this.#entries.size;
   }
 
+  /** Entries per kind, kept as entries come and go (coredns_cache_entries). */
+  readonly #counts: Record<CacheKind, number> = { success: 0, denial: 0 };
+
   countOf(kind: CacheKind): number {
-    let n = 0;
-    for (const e of this.#entries.values()) if (e.kind === kind) n++;
-    return n;
+    return this.#counts[kind];
+  }
+
+  #delete(key: string): void {
+    const e = this.#entries.get(key);
+    if (!e) return;
+    this.#entries.delete(key);
+    this.#counts[e.kind]--;
   }
 
   static key(lowerName: string, qtype: number, dnssecOk: boolean): string {
@@ -59,7 +67,7 @@ export class AnswerCache {
     if (!e) return undefined;
     const left = e.ttl - Math.floor((this.#now() - e.storedAt) / 1000);
     if (left <= 0) {
-      this.#entries.delete(key);
+      this.#delete(key);
       return undefined;
     }
     return { answer: withTtl(e.answer, left), kind: e.kind };
@@ -71,14 +79,16 @@ export class AnswerCache {
     const raw = kind === 'success' ? successTtl(answer) : kind === 'denial' ? denialTtl(answer) : undefined;
     if (kind === undefined || raw === undefined || answer.truncated) return answer;
     const ttl = Math.max(this.#minTtl, Math.min(this.#maxTtl, raw));
-    if (this.#entries.size >= this.#capacity) this.#entries.delete(this.#entries.keys().next().value!);
-    this.#entries.delete(key);
+    this.#delete(key);
+    if (this.#entries.size >= this.#capacity) this.#delete(this.#entries.keys().next().value!);
     this.#entries.set(key, { answer, kind, storedAt: this.#now(), ttl });
+    this.#counts[kind]++;
     return withTtl(answer, ttl);
   }
 
   clear(): void {
     this.#entries.clear();
+    this.#counts.success = this.#counts.denial = 0;
   }
 }
 

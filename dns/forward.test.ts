@@ -112,6 +112,13 @@ test('cache: TTL countdown, clamp and expiry', () => {
   const servfail: Answer = { ...nx, rcode: Rcode.SERVFAIL };
   cache.put('s', servfail);
   assert.equal(cache.get('s'), undefined, 'SERVFAIL is not stored');
+  assert.equal(cache.countOf('denial'), 1);
+  assert.equal(cache.countOf('success'), 0, 'the expired entry is gone');
+  const small = new AnswerCache({ capacity: 2, now: () => now });
+  for (const k of ['a', 'b', 'c']) small.put(k, ok);
+  assert.equal(small.size, 2);
+  assert.equal(small.get('a'), undefined, 'the oldest entry went first');
+  assert.equal(small.countOf('success'), 2);
 });
 
 test('resolv.conf upstreams skip this server', () => {

@@ -24,7 +24,21 @@ export interface DnsSockets {
   close(): Promise<void>;
 }
 
+/** Port 0 picks a free UDP port and then needs TCP on the same number, which may be taken: retry. */
+const portZeroAttempts = 20;
+
 export async function listenDns(listen: HostPort, handler: QueryHandler): Promise<DnsSockets> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await listenOnce(listen, handler);
+    } catch (err) {
+      const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (listen.port !== 0 || !inUse || attempt >= portZeroAttempts) throw err;
+    }
+  }
+}
+
+async function listenOnce(listen: HostPort, handler: QueryHandler): Promise<DnsSockets> {
   const v6 = listen.host.includes(':');
   // Bigger socket buffers ride out bursts (the kernel caps them at net.core.rmem_max/wmem_max).
   const udp = dgram.createSocket({ type: v6 ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: 4 << 20, sendBufferSize: 4 << 20, lookup: literalLookup });
@@ -40,7 +54,6 @@ export async function listenDns(listen: HostPort, handler: QueryHandler): Promis
   const udpPort = udp.address().port;
   const connections = new Set<net.Socket>();
   const tcp = net.createServer((sock) => onConnection(sock, handler, connections));
-  tcp.on('error', (err) => log.warn('tcp server error', { err }));
   try {
     await new Promise<void>((resolve, reject) => {
       tcp.once('error', reject);
@@ -54,6 +67,7 @@ export async function listenDns(listen: HostPort, handler: QueryHandler): Promis
     udp.close();
     throw err;
   }
+  tcp.on('error', (err) => log.warn('tcp server error', { err }));
   let closing: Promise<void> | undefined;
   return {
     udpPort,
