@@ -119,7 +119,11 @@ class DeploymentController {
     if (!cached) return;
     const d = structuredClone(cached);
     const selector = safeSelector(d.spec?.selector);
-    if (!selector || selector.empty) {
+    if (!selector) {
+      this.#log.warn('invalid selector, skipping', { deployment: key });
+      return;
+    }
+    if (selector.empty) {
       this.recorder.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
       return;
     }
