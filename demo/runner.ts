@@ -124,7 +124,7 @@ export class WalkthroughRunner {
 
   private show(out: Output, where: Where = 'node'): void {
     const prompt = where === 'client' && this.opts.clientNetns ? 'client$' : '$';
-    const text = excerpt(out.all, 15);
+    const text = excerpt(out.all.replace(/\r$/gm, ''), 30);
     this.print(`${prompt} ${out.cmd}\n${text ? `${text.replace(/^/gm, '  ')}\n` : ''}`);
   }
 
