@@ -85,7 +85,9 @@ export class DnsController {
     }
     this.waitForSync().then(
       () => {
-        if (!this.#stopped) idx.markSynced();
+        if (this.#stopped) return;
+        idx.markSynced();
+        log.info('dns informers synced', { services: idx.serviceCount });
       },
       (err) => log.warn('dns informers stopped before syncing', { err }),
     );

@@ -67,6 +67,23 @@ test('request rules P1-P8', async (t) => {
   assert.equal(e.edns?.udpSize, 1232);
 });
 
+test('IPv6 listen address: UDP and TCP on [::1]', async (t) => {
+  const index = buildIndex(coreDnsServices, coreDnsSlices, ['testns']);
+  let dns: RunningDns;
+  try {
+    dns = await startDnsServer({ index, listen: '[::1]:0', upstreams: [], healthListen: '', readyListen: '', metricsListen: '' });
+  } catch (err) {
+    t.skip(`no IPv6 loopback here: ${(err as Error).message}`);
+    return;
+  }
+  t.after(() => dns.close());
+  const c = new UdpClient(dns.udpPort, '::1');
+  t.after(() => c.close());
+  expectSvc1(await c.exchange(query(svc1, RRType.A, { id: 61 })), 61);
+  expectSvc1(await tcpExchange(dns.tcpPort, query(svc1, RRType.A, { id: 62 }), 2000, '::1'), 62);
+  assert.match(dns.metrics.render(), /coredns_dns_requests_total\{[^}]*proto="udp",family="2",type="A"\} 1/);
+});
+
 function mutate(base: Buffer): Buffer {
   const b = Buffer.from(base);
   const n = 1 + Math.floor(Math.random() * 4);

@@ -4,11 +4,15 @@ import net from 'node:net';
 import { questionWire } from '../forward.js';
 
 export class UdpClient {
-  readonly #sock = dgram.createSocket('udp4');
+  readonly #sock: dgram.Socket;
   readonly #waiters = new Map<number, (b: Buffer) => void>();
   readonly replies: Buffer[] = [];
 
-  constructor(readonly port: number) {
+  constructor(
+    readonly port: number,
+    readonly host = '127.0.0.1',
+  ) {
+    this.#sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
     this.#sock.on('message', (m) => {
       this.replies.push(m);
       if (m.length >= 2) this.#waiters.get(m.readUInt16BE(0))?.(m);
@@ -16,7 +20,7 @@ export class UdpClient {
   }
 
   send(packet: Uint8Array): void {
-    this.#sock.send(packet, this.port, '127.0.0.1');
+    this.#sock.send(packet, this.port, this.host);
   }
 
   /** The reply with the packet's ID, or null after `timeoutMs`. */
@@ -42,9 +46,9 @@ export class UdpClient {
 }
 
 /** One query over a fresh TCP connection. */
-export function tcpExchange(port: number, packet: Uint8Array, timeoutMs = 2000): Promise<Buffer | null> {
+export function tcpExchange(port: number, packet: Uint8Array, timeoutMs = 2000, host = '127.0.0.1'): Promise<Buffer | null> {
   return new Promise((resolve) => {
-    const sock = net.connect(port, '127.0.0.1');
+    const sock = net.connect(port, host);
     let buf = Buffer.alloc(0);
     const done = (b: Buffer | null) => {
       clearTimeout(timer);
