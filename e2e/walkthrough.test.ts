@@ -4,7 +4,8 @@
  * namespace standing for a machine outside), then a restart on the same data dir, then
  * `svcnet down` and a count of what is left. Steps whose component `svcnet up` does not run yet
  * are skipped, naming the component, so this test becomes the real gate as components land.
- * SVCNET_E2E_VERBOSE=1 prints every command and its output.
+ * SVCNET_E2E_VERBOSE=1 prints every command and its output; SVCNET_FIXTURES=DIR reads the
+ * walkthrough manifests from DIR instead of ../shared/fixtures/walkthrough.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -23,7 +24,7 @@ const verbose = process.env.SVCNET_E2E_VERBOSE === '1';
 function makeRunner(lab: NodeLab, have: Set<Need>, transcript: string[]): WalkthroughRunner {
   return new WalkthroughRunner({
     kubeconfig: `${lab.dataDir}/kubeconfig.yaml`,
-    fixturesDir: defaultFixturesDir(),
+    fixturesDir: process.env.SVCNET_FIXTURES || defaultFixturesDir(),
     manifestsDir: manifestsDir(),
     nodeNetns: lab.nodeNetns,
     clientNetns: lab.clientNetns,

@@ -79,7 +79,13 @@ export const routingSteps: Step[] = [
     title: 'the same service in nftables mode',
     needs: ['proxy-render'],
     run: ['svcnet proxy render --mode nftables --kubeconfig {{kubeconfig}} | grep -E "{{clusterIP}}|default/nginx"'],
-    check: ([out], vars) => (out.stdout.includes(vars.clusterIP) ? pass() : fail(`expected nftables rules for ${vars.clusterIP} (default/nginx), saw: ${saw(out)}`)),
+    check: ([out], vars) => {
+      const element = new RegExp(`add element ip kube-proxy service-ips \\{ ${vars.clusterIP.replace(/\./g, '\\.')} \\. tcp \\. 80 : goto (service-\\S+-default/nginx/tcp/) \\}`).exec(out.stdout);
+      if (!element) return fail(`expected the service-ips map to send ${vars.clusterIP} . tcp . 80 to a service-…-default/nginx/tcp/ chain, saw: ${saw(out)}`);
+      const spread = new RegExp(`add rule ip kube-proxy ${element[1]} numgen random mod 5 vmap`).test(out.stdout);
+      const dnats = new Set([...out.stdout.matchAll(/endpoint-\S+-default\/nginx\/tcp\/__\S+ meta l4proto tcp dnat to ([\d.]+:80)/g)].map((m) => m[1]));
+      return spread && dnats.size === 5 ? pass() : fail(`expected "numgen random mod 5" over 5 endpoint chains each DNATing to a pod:80, saw ${dnats.size} DNATs: ${saw(out)}`);
+    },
   },
   {
     id: '4.4b',
