@@ -1,0 +1,101 @@
+/**
+ * Applies the pod network on the node with iproute2: the bridge svcnet0 holding the gateway
+ * address, and per pod a network namespace `svcnet-<hash>` joined to the bridge by a veth pair
+ * (host side `svcnet<hash>`, pod side `eth0`). Nothing else on the node is touched except two
+ * sysctls of the agent's network namespace:
+ * - net.ipv4.ip_forward=1: pods reach the node's other networks and Service IPs through it;
+ * - net.bridge.bridge-nf-call-iptables=1 (when the br_netfilter module is present; it is not
+ *   loaded by the agent): a pod talking to a Service whose chosen endpoint is on the same bridge
+ *   gets its reply bridged straight back, bypassing the conntrack entry of kube-proxy's DNAT
+ *   unless bridged traffic passes iptables. Without it, same-node Service traffic breaks.
+ */
+import { existsSync } from 'node:fs';
+import { logger } from '../../common/log.js';
+import { bridgeName, hashOfHostLink, hashOfNetns, hostLinkName, podNetnsName } from '../names.js';
+import { gatewayOf, parseCidr } from './cidr.js';
+import { run, runCommand } from './run.js';
+
+const log = logger('agent/net');
+
+async function linkExists(name: string): Promise<boolean> {
+  return (await runCommand('ip', ['link', 'show', 'dev', name])).code === 0;
+}
+
+async function setSysctl(path: string, value: string): Promise<void> {
+  const r = await runCommand('sysctl', ['-q', '-w', `${path}=${value}`]);
+  if (r.code !== 0) log.warn('cannot set sysctl', { path, value, err: r.stderr.trim() });
+}
+
+/** Bridge with the gateway address, up; forwarding on. Idempotent. */
+export async function ensureBridge(podCidr: string): Promise<void> {
+  if (!(await linkExists(bridgeName))) await run('ip', ['link', 'add', bridgeName, 'type', 'bridge']);
+  const gw = `${gatewayOf(podCidr)}/${parseCidr(podCidr).prefix}`;
+  await run('ip', ['addr', 'replace', gw, 'dev', bridgeName]);
+  await run('ip', ['link', 'set', bridgeName, 'up']);
+  await setSysctl('net.ipv4.ip_forward', '1');
+  if (existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) await setSysctl('net.bridge.bridge-nf-call-iptables', '1');
+  else log.warn('br_netfilter is not loaded: Service traffic between pods of this node may not get replies (modprobe br_netfilter)');
+}
+
+export async function removeBridge(): Promise<void> {
+  if (await linkExists(bridgeName)) await run('ip', ['link', 'del', bridgeName]);
+}
+
+export interface PodNetworkSpec {
+  hash: string;
+  ip: string;
+  podCidr: string;
+}
+
+/** Namespace, veth pair, addresses and routes of one pod. Idempotent: leftovers are removed first. */
+export async function createPodNetwork(spec: PodNetworkSpec): Promise<void> {
+  const ns = podNetnsName(spec.hash);
+  const host = hostLinkName(spec.hash);
+  await removePodNetwork(spec.hash);
+  await run('ip', ['netns', 'add', ns]);
+  await run('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns]);
+  // Hairpin: a pod reaching itself through a Service comes back out of the same bridge port.
+  await run('ip', ['-batch', '-'], `link set dev ${host} master ${bridgeName} up\nlink set dev ${host} type bridge_slave hairpin on\n`);
+  const prefix = parseCidr(spec.podCidr).prefix;
+  await run('ip', ['-n', ns, '-batch', '-'], [`link set lo up`, `addr add ${spec.ip}/${prefix} dev eth0`, `link set eth0 up`, `route add default via ${gatewayOf(spec.podCidr)} dev eth0`].join('\n') + '\n');
+}
+
+/** The pids of every process in the pod's namespace (containers, exec sessions). */
+export async function netnsPids(hash: string): Promise<number[]> {
+  const r = await runCommand('ip', ['netns', 'pids', podNetnsName(hash)]);
+  if (r.code !== 0) return [];
+  return r.stdout.split('\n').filter(Boolean).map(Number);
+}
+
+/** Kills what still runs in the namespace, then deletes the link and the namespace. Idempotent. */
+export async function removePodNetwork(hash: string): Promise<void> {
+  for (const pid of await netnsPids(hash)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const host = hostLinkName(hash);
+  // Deleting one end of a veth deletes the other; the namespace may already be gone.
+  await runCommand('ip', ['link', 'del', host]);
+  if (existsSync(`/run/netns/${podNetnsName(hash)}`)) await runCommand('ip', ['netns', 'del', podNetnsName(hash)]);
+}
+
+/** Hashes of pod namespaces on the node (any agent's). */
+export async function listPodNetnsHashes(): Promise<string[]> {
+  const r = await runCommand('ip', ['netns', 'list']);
+  return r.stdout
+    .split('\n')
+    .map((l) => hashOfNetns(l.split(' ')[0]))
+    .filter((h): h is string => h !== undefined);
+}
+
+/** Hashes of host-side pod links in the agent's own network namespace. */
+export async function listHostLinkHashes(): Promise<string[]> {
+  const r = await runCommand('ip', ['-o', 'link', 'show']);
+  return r.stdout
+    .split('\n')
+    .map((l) => hashOfHostLink((l.split(':')[1] ?? '').trim().split('@')[0]))
+    .filter((h): h is string => h !== undefined);
+}

@@ -1,0 +1,95 @@
+/**
+ * Starts a container's process. There are no images, so "a container" is a node program run
+ * with the pod's view of the node:
+ *   ip netns exec svcnet-<hash>        the pod's network namespace
+ *   unshare --mount --uts              a private mount and UTS namespace per container, so
+ *   /bin/sh -c '<setup>' …             /etc/resolv.conf and /etc/hosts can be bind-mounted over
+ *                                      with the pod's files and the hostname set, for this
+ *                                      process tree only (mount propagation is private)
+ *   exec <argv>                        then the program replaces the shell: the pid we get is
+ *                                      the container's main process.
+ * `ip netns exec` and `unshare` exec in turn without forking, so pid = container process. The
+ * process gets its own session (detached) so signals can go to its whole group and it outlives
+ * the agent; stdout/stderr go to raw files the LogPump converts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { podNetnsName } from '../names.js';
+
+export interface ContainerLaunch {
+  /** undefined for hostNetwork pods: they stay in the agent's network (and UTS) namespace. */
+  podHash?: string;
+  hostname: string;
+  resolvConfPath: string;
+  /** undefined for hostNetwork pods (they see the node's /etc/hosts, as with the kubelet). */
+  hostsPath?: string;
+  argv: string[];
+  env: [string, string][];
+  workingDir: string;
+  stdoutPath: string;
+  stderrPath: string;
+}
+
+const defaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+const setupScript = [
+  'mount --bind "$SVCNET_RESOLV" /etc/resolv.conf || exit 128',
+  'if [ -n "$SVCNET_HOSTS" ]; then mount --bind "$SVCNET_HOSTS" /etc/hosts || exit 128; hostname "$SVCNET_HOSTNAME" || exit 128; fi',
+  'cd "$SVCNET_WORKDIR" || exit 128',
+  'PATH="$SVCNET_PATH"; export PATH',
+  'unset SVCNET_RESOLV SVCNET_HOSTS SVCNET_HOSTNAME SVCNET_WORKDIR SVCNET_PATH',
+  'exec "$@"',
+].join('\n');
+
+export function launchCommand(l: ContainerLaunch): string[] {
+  const isolate = l.podHash ? ['unshare', '--mount', '--uts', '--'] : ['unshare', '--mount', '--'];
+  const inNetns = l.podHash ? ['ip', 'netns', 'exec', podNetnsName(l.podHash)] : [];
+  return [...inNetns, ...isolate, '/bin/sh', '-c', setupScript, 'svcnet-container', ...l.argv];
+}
+
+export function spawnContainer(l: ContainerLaunch): ChildProcess {
+  const [cmd, ...args] = launchCommand(l);
+  const env: NodeJS.ProcessEnv = Object.fromEntries(l.env);
+  env.SVCNET_RESOLV = l.resolvConfPath;
+  env.SVCNET_HOSTS = l.hostsPath ?? '';
+  env.SVCNET_HOSTNAME = l.hostname;
+  env.SVCNET_WORKDIR = l.workingDir || '/';
+  env.SVCNET_PATH = env.PATH ?? defaultPath;
+  const out = openSync(l.stdoutPath, 'a');
+  const err = openSync(l.stderrPath, 'a');
+  try {
+    // `ip`, `unshare` and `mount` are looked up on the node's PATH; the setup script restores the container's.
+    return spawn(cmd, args, { env: { ...env, PATH: defaultPath }, stdio: ['ignore', out, err], detached: true, cwd: '/' });
+  } finally {
+    closeSync(out);
+    closeSync(err);
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Signals the container's whole process group (nginx master and workers, shell children). */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // gone
+    }
+  }
+}
+
+/** Args to run a command inside a running container's namespaces (exec, exec probes, preStop). */
+export function enterCommand(pid: number, hostNetwork: boolean, command: string[]): string[] {
+  const nsFlags = hostNetwork ? ['-m', '-u'] : ['-n', '-m', '-u'];
+  return ['nsenter', '-t', String(pid), ...nsFlags, '--', ...command];
+}
