@@ -33,23 +33,32 @@ const maxConcurrentForwards = 1000;
 /** The largest UDP payload an IPv4 datagram carries. */
 const maxUdpPayload = 65507;
 
+interface CachedReply {
+  readonly reply: Buffer;
+  readonly rotate?: Rotatable;
+}
+
 export class QueryHandler {
   readonly #d: HandlerDeps;
-  readonly #encoded = new Map<string, { reply: Buffer; rotate?: Rotatable }>();
+  /** By transport: the same question gets a different reply over UDP (truncation) than over TCP. */
+  readonly #encoded = { udp: new Map<string, CachedReply>(), tcp: new Map<string, CachedReply>() };
   #served = 0;
   #forwarding = 0;
 
   constructor(deps: HandlerDeps) {
     this.#d = deps;
-    deps.index.onChange(() => this.#encoded.clear());
+    deps.index.onChange(() => {
+      this.#encoded.udp.clear();
+      this.#encoded.tcp.clear();
+    });
   }
 
   /** Synchronous for cluster names and errors; a promise when the upstreams are asked. */
   handle(req: Buffer, proto: Proto, family: '1' | '2'): Reply | Promise<Reply> {
     const started = performance.now();
-    const key = replyCacheKey(req, proto);
+    const key = replyCacheKey(req);
     if (key !== null) {
-      const hit = this.#encoded.get(key);
+      const hit = this.#encoded[proto].get(key);
       if (hit) return this.#fromCache(hit, req, proto, family, started);
     }
     const parsed = parseQuery(req);
@@ -68,7 +77,7 @@ export class QueryHandler {
     }
   }
 
-  #fromCache(hit: { reply: Buffer; rotate?: Rotatable }, req: Buffer, proto: Proto, family: '1' | '2', started: number): Buffer {
+  #fromCache(hit: CachedReply, req: Buffer, proto: Proto, family: '1' | '2', started: number): Buffer {
     const out = hit.rotate ? rotatedCopy(hit.reply, hit.rotate, ++this.#served) : Buffer.from(hit.reply);
     out[0] = req[0]!;
     out[1] = req[1]!;
@@ -96,9 +105,10 @@ export class QueryHandler {
     }
     const out = this.#send(req, q, res, budget, proto, family, started);
     if (key !== null) {
-      if (this.#encoded.size >= maxEncoded) this.#encoded.clear();
+      const cache = this.#encoded[proto];
+      if (cache.size >= maxEncoded) cache.clear();
       // Sent as is: the cached copy is never written to, hits patch a fresh copy.
-      this.#encoded.set(key, { reply: out, rotate: q.qtype === RRType.A || q.qtype === RRType.AAAA ? findRotatable(out, q.questionEnd) : undefined });
+      cache.set(key, { reply: out, rotate: q.qtype === RRType.A || q.qtype === RRType.AAAA ? findRotatable(out, q.questionEnd) : undefined });
     }
     return out;
   }

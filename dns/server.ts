@@ -82,14 +82,12 @@ async function listenOnce(listen: HostPort, handler: QueryHandler): Promise<DnsS
 }
 
 function onDatagram(udp: dgram.Socket, handler: QueryHandler, msg: Buffer, rinfo: dgram.RemoteInfo): void {
-  const send = (reply: Reply) => {
-    // No callback: Node then completes the send without a JS round trip (errors go to 'error').
-    if (reply) udp.send(reply, rinfo.port, rinfo.address);
-  };
   try {
     const out = handler.handle(msg, 'udp', rinfo.family === 'IPv6' ? '2' : '1');
-    if (out instanceof Promise) out.then(send, noop);
-    else send(out);
+    if (out === null) return;
+    // No callback: Node then completes the send without a JS round trip (errors go to 'error').
+    if (!(out instanceof Promise)) return void udp.send(out, rinfo.port, rinfo.address);
+    out.then((reply) => reply && udp.send(reply, rinfo.port, rinfo.address), noop);
   } catch (err) {
     log.error('udp query failed', { err });
   }

@@ -224,10 +224,12 @@ function readRdata(buf: Uint8Array, name: string, type: number, rclass: number, 
 
 /**
  * The reply-cache key of a plain query — one uncompressed question and at most one well-formed
- * EDNS0 OPT — read straight off the bytes: transport, EDNS size and DO, then the question bytes
- * (case kept, since replies echo it). Null for anything else; such queries take the full path.
+ * EDNS0 OPT (version 0, no options) — read straight off the bytes: the question (case kept, since
+ * replies echo it) and the OPT (its UDP size and DO bit shape the reply). One string, no
+ * concatenation; the caller keeps UDP and TCP replies apart. Null for anything else: such queries
+ * take the full path.
  */
-export function replyCacheKey(req: Uint8Array, proto: 'udp' | 'tcp'): string | null {
+export function replyCacheKey(req: Uint8Array): string | null {
   const n = req.length;
   if (n < 17 || req[2]! & 0xf8 || req[4] !== 0 || req[5] !== 1 || req[6] || req[7] || req[8] || req[9] || req[10]) return null;
   const ar = req[11]!;
@@ -241,15 +243,9 @@ export function replyCacheKey(req: Uint8Array, proto: 'udp' | 'tcp'): string | n
     pos += len + 1;
   }
   const questionEnd = pos + 5;
-  if (questionEnd - headerLength > maxNameLength + 4) return null;
-  let tag = proto === 'tcp' ? 't' : 'n';
-  if (ar === 0) {
-    if (questionEnd > n) return null;
-  } else {
-    // Exactly one OPT, owned by the root, version 0, no options: anything else takes the full path.
-    if (questionEnd + 11 !== n || req[questionEnd] !== 0 || req[questionEnd + 1] !== 0 || req[questionEnd + 2] !== RRType.OPT || req[questionEnd + 6] !== 0) return null;
-    if (req[questionEnd + 9] || req[questionEnd + 10]) return null;
-    tag += `e${(req[questionEnd + 3]! << 8) | req[questionEnd + 4]!}${req[questionEnd + 7]! & 0x80 ? 'd' : ''}`;
-  }
-  return tag + Buffer.prototype.latin1Slice.call(req, headerLength, questionEnd);
+  if (questionEnd - headerLength > maxNameLength + 4 || questionEnd > n) return null;
+  if (ar === 0) return Buffer.prototype.latin1Slice.call(req, headerLength, questionEnd) as string;
+  const o = questionEnd;
+  if (o + 11 !== n || req[o] !== 0 || req[o + 1] !== 0 || req[o + 2] !== RRType.OPT || req[o + 6] !== 0 || req[o + 9] || req[o + 10]) return null;
+  return Buffer.prototype.latin1Slice.call(req, headerLength, n) as string;
 }
