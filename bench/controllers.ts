@@ -123,7 +123,8 @@ function startControllerProcess(kubeconfig: string, maxEndpointsPerSlice: number
   // svcnetCommand says how to run TypeScript (tsx) or JavaScript here; run this file the same way.
   const pre = args.slice(0, -1);
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  return spawn(command, ['--expose-gc', ...profile, ...pre, self], { env: { ...process.env, BENCH_CONTROLLER_KUBECONFIG: kubeconfig, BENCH_MAX_PER_SLICE: String(maxEndpointsPerSlice) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { BENCH_CONTROLLERS_MAIN: _main, ...env } = process.env;
+  return spawn(command, ['--expose-gc', ...profile, ...pre, self], { env: { ...env, BENCH_CONTROLLER_KUBECONFIG: kubeconfig, BENCH_MAX_PER_SLICE: String(maxEndpointsPerSlice) }, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export async function benchEndpointSlices(opts: ControllerBenchOptions = {}): Promise<Record<string, unknown>> {
@@ -274,7 +275,7 @@ if (process.env.BENCH_CONTROLLER_KUBECONFIG && process.argv[1] && fileURLToPath(
   });
 }
 
-if (process.env.BENCH_CONTROLLERS_MAIN === '1' && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.env.BENCH_CONTROLLERS_MAIN === '1' && !process.env.BENCH_CONTROLLER_KUBECONFIG && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const small = process.env.BENCH_SMALL === '1';
   benchEndpointSlices(small ? { services: 100, podsPerService: 10, flips: 200 } : {}).then((r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'));
 }
