@@ -5,7 +5,7 @@
  * revisions.ts and status.ts; this file reads the caches and does the writes.
  */
 import { findResource } from '../../api/resources.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../../client/client-error.js';
+import { isAlreadyExists, isNotFound } from '../../client/client-error.js';
 import type { Informer } from '../../client/informer.js';
 import { InformerFactory } from '../../client/informer-factory.js';
 import type { ApiClient } from '../../client/rest.js';
@@ -16,11 +16,12 @@ import { podsResource, replicaSetsResource, safeSelector, type RunningController
 import { controllerRefOf, type PodLike } from '../replicaset/pod-state.js';
 import { claimObjects, ownerReferenceTo, releasePatch } from '../replicaset/reconcile.js';
 import { startSyncLoop } from '../replicaset/sync-loop.js';
-import { buildNewReplicaSet, equalIgnoreHash, findNewReplicaSet, maxRevision, newReplicaSetAnnotations, replicaAnnotations, replicaSetsToPrune, revisionOf } from './revisions.js';
+import { buildNewReplicaSet, equalIgnoreHash, findNewReplicaSet, maxRevision, newReplicaSetAnnotations, replicaSetsToPrune, revisionOf } from './revisions.js';
 import { desiredReplicas, isRollingUpdate, maxSurge, newRSNewReplicas, planOldScaleDown, specReplicas, type ScaleStep } from './rolling.js';
 import { isScalingEvent, planProportionalScale } from './scaling.js';
 import { calculateStatus, findCondition, isComplete, newCondition, pausedStatus, requeueForDeadlineMs, rolloutStatus, setCondition } from './status.js';
-import { revisionAnnotation, type DeploymentLike, type DeploymentStatus, type ReplicaSetLike } from './types.js';
+import type { DeploymentLike, ReplicaSetLike } from './types.js';
+import { writeDeploymentRevision, writeDeploymentStatus, writeReplicaSetScale } from './writes.js';
 
 export const deploymentsResource = findResource('apps', 'v1', 'deployments')!;
 const component = 'deployment-controller';
@@ -131,7 +132,7 @@ class DeploymentController {
     const r: Rollout = { d, rss };
     if (d.metadata.deletionTimestamp) return this.#syncStatusOnly(r);
     const paused = pausedStatus(d, this.now());
-    if (paused) await this.#writeStatus(d, paused);
+    if (paused) await writeDeploymentStatus(this.client, d, paused);
     if (d.spec?.paused || isScalingEvent(d, rss)) return this.#syncScale(r);
     if (isRollingUpdate(d)) return this.#rolloutRolling(r);
     return this.#rolloutRecreate(r);
@@ -196,12 +197,12 @@ class DeploymentController {
     const { newRS, oldRSs } = await this.#allReplicaSets(r, false);
     for (const step of planProportionalScale(r.d, newRS, oldRSs)) await this.#scale(r.d, step);
     if (r.d.spec?.paused) await this.#prune(r.d, oldRSs);
-    await this.#writeStatus(r.d, calculateStatus(r.d, withNew(oldRSs, newRS), newRS, this.now()));
+    await writeDeploymentStatus(this.client, r.d, calculateStatus(r.d, withNew(oldRSs, newRS), newRS, this.now()));
   }
 
   async #syncStatusOnly(r: Rollout): Promise<void> {
     const { newRS, oldRSs } = await this.#allReplicaSets(r, false);
-    await this.#writeStatus(r.d, calculateStatus(r.d, withNew(oldRSs, newRS), newRS, this.now()));
+    await writeDeploymentStatus(this.client, r.d, calculateStatus(r.d, withNew(oldRSs, newRS), newRS, this.now()));
   }
 
   // ---------- the new ReplicaSet and revisions ----------
@@ -226,11 +227,11 @@ class DeploymentController {
       next.spec = { ...next.spec, minReadySeconds: minReady };
       current = await this.client.update(replicaSetsResource, rs.metadata.namespace, next, { fieldManager: component });
     }
-    await this.#setDeploymentRevision(d, revisionOf(current));
+    await writeDeploymentRevision(this.client, d, revisionOf(current));
     if (!findCondition(d.status, 'Progressing') && d.spec?.progressDeadlineSeconds !== undefined) {
       const status = structuredClone(d.status ?? {});
       setCondition(status, newCondition('Progressing', 'True', 'FoundNewReplicaSet', `Found new replica set "${current.metadata.name}"`, this.now()));
-      await this.#writeStatus(d, status);
+      await writeDeploymentStatus(this.client, d, status);
     }
     return current;
   }
@@ -246,11 +247,11 @@ class DeploymentController {
       return this.#resolveExisting(d, wanted);
     }
     if (replicas > 0) this.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`);
-    await this.#setDeploymentRevision(d, newRevision);
+    await writeDeploymentRevision(this.client, d, newRevision);
     if (d.spec?.progressDeadlineSeconds !== undefined) {
       const status = structuredClone(d.status ?? {});
       setCondition(status, newCondition('Progressing', 'True', 'NewReplicaSetCreated', `Created new replica set "${created.metadata.name}"`, this.now()));
-      await this.#writeStatus(d, status);
+      await writeDeploymentStatus(this.client, d, status);
     }
     return created;
   }
@@ -265,17 +266,8 @@ class DeploymentController {
     if (controllerRefOf(live)?.uid === d.metadata.uid && equalIgnoreHash(live.spec?.template, d.spec?.template)) return live;
     const status = structuredClone(d.status ?? {});
     status.collisionCount = (status.collisionCount ?? 0) + 1;
-    await this.#writeStatus(d, status);
+    await writeDeploymentStatus(this.client, d, status);
     throw new Error(`hash collision for ReplicaSet ${wanted.metadata.name}; collisionCount is now ${status.collisionCount}`);
-  }
-
-  /** The Deployment's revision annotation is metadata, so it goes through the main endpoint. */
-  async #setDeploymentRevision(d: DeploymentLike, revision: number): Promise<void> {
-    if (revision <= 0 || d.metadata.annotations?.[revisionAnnotation] === String(revision)) return;
-    const body = { metadata: { annotations: { [revisionAnnotation]: String(revision) } } };
-    const updated = await this.client.patch<DeploymentLike>(deploymentsResource, d.metadata.namespace, d.metadata.name!, body, 'merge', { fieldManager: component });
-    d.metadata.annotations = updated.metadata.annotations;
-    d.metadata.resourceVersion = updated.metadata.resourceVersion;
   }
 
   // ---------- scaling ----------
@@ -292,23 +284,13 @@ class DeploymentController {
     return true;
   }
 
-  /**
-   * scaleReplicaSetAndRecordEvent: a compare-and-swap update with the cached resourceVersion, so a
-   * decision taken on a stale cache fails with a conflict and is taken again.
-   */
+  /** scaleReplicaSetAndRecordEvent: the event is the Deployment's, as upstream records it. */
   async #scale(d: DeploymentLike, step: ScaleStep): Promise<ReplicaSetLike> {
-    const { rs, replicas } = step;
-    const from = specReplicas(rs);
-    const annotations = { ...(rs.metadata.annotations ?? {}), ...replicaAnnotations(d, maxSurge(d)) };
-    const annotationsChanged = Object.entries(annotations).some(([k, v]) => rs.metadata.annotations?.[k] !== v);
-    if (from === replicas && !annotationsChanged) return rs;
-    const next = structuredClone(rs);
-    next.metadata.annotations = annotations;
-    next.spec = { ...next.spec, replicas };
-    const updated = await this.client.update(replicaSetsResource, rs.metadata.namespace, next, { fieldManager: component });
-    if (from !== replicas) {
-      const direction = replicas > from ? 'up' : 'down';
-      this.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
+    const from = specReplicas(step.rs);
+    const updated = await writeReplicaSetScale(this.client, d, step);
+    if (from !== step.replicas) {
+      const direction = step.replicas > from ? 'up' : 'down';
+      this.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${step.rs.metadata.name} from ${from} to ${step.replicas}`);
     }
     return updated;
   }
@@ -324,38 +306,10 @@ class DeploymentController {
 
   async #syncRolloutStatus(d: DeploymentLike, all: ReplicaSetLike[], newRS: ReplicaSetLike | undefined): Promise<void> {
     const status = rolloutStatus(d, all, newRS, this.now());
-    await this.#writeStatus(d, status);
+    await writeDeploymentStatus(this.client, d, status);
     const requeue = requeueForDeadlineMs(d, status, this.now());
     if (requeue !== undefined) this.#loop.queue.addAfter(namespacedKey(d), requeue);
   }
-
-  /** A merge patch of the whole status: zero counts are removed as the wire form omits them. */
-  async #writeStatus(d: DeploymentLike, status: DeploymentStatus): Promise<void> {
-    if (sameJson(d.status ?? {}, withoutZeros(status))) return;
-    const body: Record<string, unknown> = {};
-    for (const k of statusFields) {
-      const v = status[k];
-      body[k] = v === undefined || v === 0 || (Array.isArray(v) && v.length === 0) ? null : v;
-    }
-    try {
-      const updated = await this.client.patchStatus<DeploymentLike>(deploymentsResource, d.metadata.namespace, d.metadata.name!, { status: body }, 'merge', { fieldManager: component });
-      d.status = updated.status;
-      d.metadata.resourceVersion = updated.metadata.resourceVersion;
-    } catch (err) {
-      if (!isNotFound(err) && !isConflict(err)) throw err;
-    }
-  }
-}
-
-const statusFields = ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas', 'conditions', 'collisionCount'] as const;
-
-function withoutZeros(s: DeploymentStatus): DeploymentStatus {
-  const out: Record<string, unknown> = {};
-  for (const k of statusFields) {
-    const v = s[k];
-    if (v !== undefined && v !== 0 && !(Array.isArray(v) && v.length === 0)) out[k] = v;
-  }
-  return out as DeploymentStatus;
 }
 
 function withNew(oldRSs: ReplicaSetLike[], newRS: ReplicaSetLike | undefined): ReplicaSetLike[] {
@@ -364,19 +318,4 @@ function withNew(oldRSs: ReplicaSetLike[], newRS: ReplicaSetLike | undefined): R
 
 function ignoreNotFound(err: unknown): void {
   if (!isNotFound(err)) throw err;
-}
-
-function sameJson(a: unknown, b: unknown): boolean {
-  return canonical(a) === canonical(b);
-}
-
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${k}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
 }
