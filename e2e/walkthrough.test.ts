@@ -20,6 +20,8 @@ import { leftovers } from './leftovers.js';
 import { clientAddress, createLab, labSkipReason, nodeAddress, notePodHashes, startUp, type NodeLab, type UpProcess } from './node-lab.js';
 
 const verbose = process.env.SVCNET_E2E_VERBOSE === '1';
+/** Steps repeated after the restart (read-only ones: they re-learn pod IPs and use the kept node port). */
+const afterRestart = ['1.2', '1.3', '5.3', '7.2'];
 
 function makeRunner(lab: NodeLab, have: Set<Need>, transcript: string[]): WalkthroughRunner {
   return new WalkthroughRunner({
@@ -73,6 +75,18 @@ test('the walkthrough end to end on a node in its own network namespace', { skip
       // `svcnet up` tears pods down on SIGTERM, so new sandboxes may get new addresses (as after a node reboot).
       if (pods.length) st.diagnostic(`pod IPs changed across the restart: ${pods.join('; ')}`);
     });
+
+    // After the restart the node must serve again, not just remember: pods, node port, Ingress.
+    for (const id of afterRestart) {
+      const step = walkthroughSteps.find((s) => s.id === id)!;
+      await t.test(`after the restart: ${step.id} ${step.title}`, async (st) => {
+        const mark = transcript.length;
+        const r = await runner!.runStep(step);
+        notePodHashes(lab);
+        if (r.status === 'skipped') return st.skip(r.reason);
+        assert.equal(r.status, 'passed', `${r.reason}\n${transcript.slice(mark).join('')}`);
+      });
+    }
 
     await t.test('svcnet down leaves no namespace, link, rule or process behind', async () => {
       notePodHashes(lab);
