@@ -9,7 +9,7 @@ export const ingressFlags = {
   'status-listen': { type: 'string', default: '127.0.0.1:10254', help: 'HOST:PORT for /healthz and /metrics (empty disables)' },
   'ingress-class': { type: 'string', default: '', help: 'serve only this class (IngressClass name or legacy annotation value); default: svcnet, nginx and Ingresses without a class' },
   'publish-status-address': { type: 'string', multiple: true, default: '', help: 'address written into Ingress status.loadBalancer (repeatable; default: the node\'s first IPv4 address)' },
-  'access-log': { type: 'boolean', default: true, help: 'write one access log line per request to stdout' },
+  'disable-access-log': { type: 'boolean', default: false, help: 'do not write one access log line per request to stdout' },
 } satisfies FlagSpec;
 
 export async function runIngress(argv: string[]): Promise<number> {
@@ -27,7 +27,7 @@ export async function runIngress(argv: string[]): Promise<number> {
     statusListen: values['status-listen'] as string,
     ingressClass: (values['ingress-class'] as string) || undefined,
     publishAddresses: publish.length ? publish : undefined,
-    accessLog: values['access-log'] as boolean,
+    accessLog: !(values['disable-access-log'] as boolean),
   });
   process.stdout.write(`svcnet ingress serving: http ${ingress.httpPort || 'off'}, https ${ingress.httpsPort || 'off'}, status ${ingress.statusPort || 'off'}\n`);
   const sig = await untilSignal();

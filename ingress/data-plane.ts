@@ -3,12 +3,13 @@
  * control side (the controller, or a test/benchmark with a fixed ClusterState). `apply` swaps the
  * table atomically: no reload, no connection dropped.
  */
+import type net from 'node:net';
 import { emptyTable } from './compile.js';
 import { IngressMetrics } from './metrics.js';
 import type { RouteTable } from './model.js';
 import { defaultHeadLimits, type HeadLimits } from './proxy/http-head.js';
 import { DataPlane, defaultTimeouts, type Timeouts } from './proxy/plane.js';
-import { listenHttp, listenHttps, parseListen, type Listener } from './server.js';
+import { httpHandler, httpsHandler, listenTcp, parseListen, portOf, serve } from './server.js';
 import { CertStore } from './tls/cert-store.js';
 import { generateSelfSigned, type PemPair } from './tls/default-cert.js';
 import { UpstreamPools } from './upstream/pool.js';
@@ -24,6 +25,8 @@ export interface DataPlaneOptions {
   accessLog?: (line: string) => void;
   defaultCert?: PemPair;
   metrics?: IngressMetrics;
+  /** Already listening TCP servers (a worker process gets its parent's); listen options are then ignored. */
+  servers?: { http?: net.Server; https?: net.Server };
   /** Tests only, see PoolOptions.dialAddress. */
   dialAddress?: (host: string, port: number) => { host: string; port: number };
 }
@@ -34,6 +37,7 @@ export interface RunningDataPlane {
   readonly metrics: IngressMetrics;
   readonly httpPort: number;
   readonly httpsPort: number;
+  readonly servers: { http?: net.Server; https?: net.Server };
   apply(table: RouteTable): void;
   close(): Promise<void>;
 }
@@ -53,26 +57,19 @@ export async function startDataPlane(opts: DataPlaneOptions): Promise<RunningDat
     accessLog: opts.accessLog,
   }));
   const certs = new CertStore(opts.defaultCert ?? (cachedDefaultCert ??= generateSelfSigned()));
-  const listeners: Listener[] = [];
+  const stops: Array<() => Promise<void>> = [];
   const closeAll = async () => {
-    for (const l of listeners.splice(0)) await l.close();
+    for (const stop of stops.splice(0)) await stop();
     pools.close();
     plane.close();
   };
   try {
-    const httpsAt = opts.httpsListen ? parseListen(opts.httpsListen) : undefined;
-    let httpsPort = 0;
-    if (httpsAt) {
-      const l = await listenHttps(httpsAt, plane, certs, { httpsPort: 0, hsts: '' });
-      listeners.push(l);
-      httpsPort = l.port;
-    }
-    let httpPort = 0;
-    if (opts.httpListen) {
-      const l = await listenHttp(parseListen(opts.httpListen), plane, { httpsPort: opts.redirectHttpsPort ?? (httpsPort || 443), hsts: '' });
-      listeners.push(l);
-      httpPort = l.port;
-    }
+    const httpsServer = opts.servers?.https ?? (opts.httpsListen ? await listenTcp(parseListen(opts.httpsListen)) : undefined);
+    const httpServer = opts.servers?.http ?? (opts.httpListen ? await listenTcp(parseListen(opts.httpListen)) : undefined);
+    const httpsPort = httpsServer ? portOf(httpsServer) : 0;
+    const httpPort = httpServer ? portOf(httpServer) : 0;
+    if (httpsServer) stops.push(serve(httpsServer, httpsHandler(plane, certs, { proto: 'https', localPort: httpsPort, httpsPort, hsts: '' })));
+    if (httpServer) stops.push(serve(httpServer, httpHandler(plane, { proto: 'http', localPort: httpPort, httpsPort: opts.redirectHttpsPort ?? (httpsPort || 443), hsts: '' })));
     let closing: Promise<void> | undefined;
     return {
       plane,
@@ -80,6 +77,7 @@ export async function startDataPlane(opts: DataPlaneOptions): Promise<RunningDat
       metrics,
       httpPort,
       httpsPort,
+      servers: { http: httpServer, https: httpsServer },
       apply(table: RouteTable) {
         certs.update(table);
         plane.swap(table);

@@ -1,6 +1,8 @@
 /**
- * The listeners: plain HTTP and HTTPS (SNI certificates from the CertStore, ALPN h2 → http2,
- * http/1.1 → the same fast path as plain HTTP). Both read the DataPlane's current RouteTable.
+ * The listeners. Both are plain TCP servers whose accepted sockets go to a connection handler:
+ * HTTP straight to the fast path, HTTPS through a (non-listening) tls.Server for the handshake
+ * (SNI certificates from the CertStore, ALPN h2 → http2, http/1.1 → the same fast path). Keeping
+ * the TCP server separate lets extra worker processes accept on the same socket (workers.ts).
  */
 import net from 'node:net';
 import tls from 'node:tls';
@@ -21,49 +23,47 @@ export function parseListen(s: string): HostPort {
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port: Number(m[3]) };
 }
 
-export interface Listener {
-  readonly port: number;
-  close(): Promise<void>;
+/** Accepted sockets of one listener, and how to stop serving them. */
+export interface ConnectionHandler {
+  onConnection(socket: net.Socket): void;
+  /** Destroys every connection this handler owns. */
+  close(): void;
 }
 
-function listen(server: net.Server, at: HostPort): Promise<number> {
+export function listenTcp(at: HostPort): Promise<net.Server> {
+  const server = net.createServer({ allowHalfOpen: true, noDelay: true });
+  server.on('error', () => {});
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: at.host, port: at.port, backlog: 4096 }, () => {
       server.off('error', reject);
-      resolve((server.address() as net.AddressInfo).port);
+      resolve(server);
     });
   });
 }
 
-function closer(server: net.Server, sockets: Set<net.Socket>): () => Promise<void> {
-  let closing: Promise<void> | undefined;
-  return () =>
-    (closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
+export function portOf(server: net.Server): number {
+  return (server.address() as net.AddressInfo).port;
+}
+
+export function httpHandler(plane: DataPlane, listener: ListenerInfo): ConnectionHandler {
+  const sockets = new Set<net.Socket>();
+  return {
+    onConnection(socket) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      new ClientConnection(socket, plane, listener);
+    },
+    close() {
       for (const s of sockets) s.destroy();
-    }));
+    },
+  };
 }
 
-export async function listenHttp(at: HostPort, plane: DataPlane, info: Omit<ListenerInfo, 'localPort' | 'proto'>): Promise<Listener> {
+export function httpsHandler(plane: DataPlane, certs: CertStore, listener: ListenerInfo): ConnectionHandler {
   const sockets = new Set<net.Socket>();
-  const listener: ListenerInfo = { ...info, proto: 'http', localPort: at.port };
-  const server = net.createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    new ClientConnection(socket, plane, listener);
-  });
-  server.on('error', () => {});
-  const port = await listen(server, at);
-  listener.localPort = port;
-  return { port, close: closer(server, sockets) };
-}
-
-export async function listenHttps(at: HostPort, plane: DataPlane, certs: CertStore, info: Omit<ListenerInfo, 'localPort' | 'proto'>): Promise<Listener> {
-  const sockets = new Set<net.Socket>();
-  const listener: ListenerInfo = { ...info, proto: 'https', localPort: at.port };
   let h2: H2Handler | undefined;
-  const server = tls.createServer({
+  const tlsServer = tls.createServer({
     ...tlsServerDefaults,
     allowHalfOpen: true,
     cert: certs.fallbackPem.cert,
@@ -73,22 +73,33 @@ export async function listenHttps(at: HostPort, plane: DataPlane, certs: CertSto
     sessionTimeout: 600,
     handshakeTimeout: 10_000,
   });
-  server.on('secureConnection', (socket: tls.TLSSocket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+  tlsServer.on('secureConnection', (socket: tls.TLSSocket) => {
+    socket.setNoDelay(true);
     if (socket.alpnProtocol === 'h2') (h2 ??= new H2Handler(plane, listener.localPort)).accept(socket);
     else new ClientConnection(socket, plane, listener);
   });
-  server.on('tlsClientError', () => {});
-  server.on('error', () => {});
-  const port = await listen(server, at);
-  listener.localPort = port;
-  const closeServer = closer(server, sockets);
+  tlsServer.on('tlsClientError', () => {});
   return {
-    port,
-    close: async () => {
+    onConnection(socket) {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.setNoDelay(true);
+      tlsServer.emit('connection', socket);
+    },
+    close() {
       h2?.close();
-      await closeServer();
+      for (const s of sockets) s.destroy();
     },
   };
+}
+
+/** Feeds a TCP server's connections to a handler; close() stops accepting and cuts what is left. */
+export function serve(server: net.Server, handler: ConnectionHandler): () => Promise<void> {
+  server.on('connection', (socket) => handler.onConnection(socket));
+  let closing: Promise<void> | undefined;
+  return () =>
+    (closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      handler.close();
+    }));
 }

@@ -13,6 +13,8 @@ import { crlfcrlf, HeadError, parseResponseHead, type RequestHead, type Response
 import { cannedResponse } from './responses.js';
 
 const maxTries = 3;
+/** Bodies up to this size that arrive with the head are copied next to it and sent in one write. */
+const smallBodyBytes = 16 * 1024;
 const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
 const hstsHeader = 'Strict-Transport-Security: max-age=31536000; includeSubDomains\r\n';
 
@@ -211,7 +213,10 @@ export class Exchange implements UpstreamOwner {
     const rest = this.#resBuf;
     this.#resBuf = undefined;
     const s = this.client.socket;
-    if (rest) {
+    if (rest && rest.length <= smallBodyBytes && !framer.done) {
+      // The common small response: head and body leave in one buffer, one write() (no writev).
+      this.#writeHeadWithBody(head, rest, framer);
+    } else if (rest) {
       s.cork();
       s.write(head, 'latin1');
       this.#resBytes += head.length;
@@ -225,6 +230,23 @@ export class Exchange implements UpstreamOwner {
   }
 
   #keepAliveClient = false;
+
+  #writeHeadWithBody(head: string, rest: Buffer, framer: BodyFramer): void {
+    let n: number;
+    try {
+      n = framer.consume(rest, 0);
+    } catch (err) {
+      if (!(err instanceof FramingError)) throw err;
+      this.#upstreamFailed('protocol', 502);
+      return;
+    }
+    const out = Buffer.allocUnsafe(head.length + n);
+    out.write(head, 0, 'latin1');
+    rest.copy(out, head.length, 0, n);
+    this.#toClient(out);
+    if (n < rest.length) this.#upstreamDirty = true;
+    if (framer.done) this.#maybeComplete();
+  }
 
   #forwardResponseBody(chunk: Buffer, start: number): void {
     const framer = this.#resFramer!;
