@@ -12,6 +12,8 @@ import { runControllers } from './controllers-command.js';
 import { runDns } from './dns-command.js';
 import { runAgent } from './agent-command.js';
 import { runIngress } from './ingress-command.js';
+import { runProxy } from './proxy-command.js';
+import { runDemo } from './demo-command.js';
 import { kubernetesVersion, svcnetVersion } from '../api/server/version.js';
 import { CliError } from './flags.js';
 
@@ -28,6 +30,8 @@ Commands:
   dns          run cluster DNS against any API server (--kubeconfig)
   agent        run the node agent (pods in network namespaces) against any API server
   ingress      run the Ingress controller against any API server (--kubeconfig)
+  proxy        run svcnet proxy (kube-proxy) against any API server; 'proxy render' prints the rules
+  demo         run the user walkthrough against the running stack, step by step
   kubeconfig   print the admin kubeconfig of a data dir
   version      print versions
 
@@ -53,6 +57,10 @@ async function main(argv: string[]): Promise<number> {
       return runAgent(rest);
     case 'ingress':
       return runIngress(rest);
+    case 'proxy':
+      return runProxy(rest);
+    case 'demo':
+      return runDemo(rest);
     case 'status':
       return runStatus(rest);
     case 'version':

@@ -11,6 +11,7 @@ import { InformerFactory } from '../client/informer-factory.js';
 import { startAgent } from '../agent/index.js';
 import { startDnsServer } from '../dns/index.js';
 import { startIngress } from '../ingress/index.js';
+import { cleanupProxyRules, startProxy } from '../proxy/runtime/index.js';
 import { nthAddress, parseCidr } from '../api/registry/ip.js';
 import { ensureKubeDnsService } from './kube-dns.js';
 
@@ -28,11 +29,12 @@ export interface StackOptions {
   nodeIP?: string;
   httpListen: string;
   httpsListen: string;
+  proxyMode: 'iptables' | 'nftables';
   /** Called once per component as it becomes ready. */
   onReady?: (name: ComponentName, summary: string, ms: number) => void;
 }
 
-export const componentNames = ['controllers', 'agent', 'dns', 'ingress'] as const;
+export const componentNames = ['controllers', 'agent', 'proxy', 'dns', 'ingress'] as const;
 export type ComponentName = 'api-server' | (typeof componentNames)[number];
 export const defaultComponents: readonly ComponentName[] = componentNames;
 
@@ -89,6 +91,25 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // Stopping svcnet removes what it made on the node: pods' processes, namespaces, links.
       running.push({ name: 'agent', stop: () => agent.close({ removePods: true }) });
       dnsAddress = nthAddress(parseCidr(agent.podCIDR), 1);
+    }
+    if (opts.components.has('proxy')) {
+      const proxy = await timed(
+        'proxy',
+        async () => {
+          const p = await startProxy({ client, informers, mode: opts.proxyMode, nodeName: opts.nodeName, clusterCIDR: opts.clusterCIDR, nodeIPs: opts.nodeIP ? [opts.nodeIP] : undefined });
+          await p.syncedOnce();
+          return p;
+        },
+        (p) => `${p.mode} rules in the kernel (healthz :10256, metrics :10249)`,
+      );
+      // Stopping svcnet removes its rules, as `svcnet proxy --cleanup` does.
+      running.push({
+        name: 'proxy',
+        stop: async () => {
+          await proxy.close();
+          await cleanupProxyRules();
+        },
+      });
     }
     if (opts.components.has('dns')) {
       const listen = `${dnsAddress ?? '127.0.0.1'}:53`;

@@ -18,6 +18,7 @@ const upFlags = {
   'node-ip': { type: 'string', default: '', help: 'the node address (default: its first non-loopback IPv4 address)' },
   'http-listen': { type: 'string', default: '0.0.0.0:80', help: 'HOST:PORT of the ingress controller\'s HTTP entry' },
   'https-listen': { type: 'string', default: '0.0.0.0:443', help: 'HOST:PORT of the ingress controller\'s HTTPS entry' },
+  'proxy-mode': { type: 'string', default: 'iptables', help: 'how svcnet proxy programs the kernel: iptables or nftables' },
   'lb-pool': { type: 'string', multiple: true, default: '', help: 'CIDR or range LoadBalancer Services take addresses from (repeatable; default: the node\'s addresses)' },
 } satisfies FlagSpec;
 
@@ -43,6 +44,7 @@ export async function runUp(argv: string[]): Promise<number> {
     nodeIP: (values['node-ip'] as string) || server.advertiseAddress,
     httpListen: values['http-listen'] as string,
     httpsListen: values['https-listen'] as string,
+    proxyMode: proxyModeFlag(values['proxy-mode'] as string),
     onReady: (name, summary, ms) => process.stdout.write(`✓ ${name.padEnd(12)} ${summary} (${ms} ms)\n`),
   });
   writePidFile(dataDir);
@@ -61,4 +63,9 @@ export async function runUp(argv: string[]): Promise<number> {
   await stack.stop();
   removePidFile(dataDir);
   return 0;
+}
+
+function proxyModeFlag(v: string): 'iptables' | 'nftables' {
+  if (v === 'iptables' || v === 'nftables') return v;
+  throw new CliError(`up: --proxy-mode must be iptables or nftables (ipvs needs a kernel with IPVS; render it with \`svcnet proxy render --mode ipvs\`), got ${JSON.stringify(v)}`);
 }
