@@ -163,4 +163,15 @@ test(`churn: ${ops} random pod operations, then slices and Endpoints equal a fro
   assert.ok(pods.items.length > 50, 'the churn leaves a meaningful number of pods');
   // Terminating pods are in the slices with terminating=true, not in Endpoints.
   assert.ok(slices.items.some((s) => s.endpoints.some((e) => e.conditions.terminating)), 'some endpoints are terminating');
+
+  // A restart of the controllers over settled state writes nothing.
+  const versions = async () => {
+    const [s, e] = await Promise.all([client.list(ri.endpointSlices, 'default'), client.list(ri.endpoints, 'default')]);
+    return JSON.stringify([...s.items, ...e.items].map((o) => `${o.kind}/${o.metadata.name}@${o.metadata.resourceVersion}`).sort());
+  };
+  const before = await versions();
+  await Promise.all(controllers.splice(0).map((c) => c.stop()));
+  controllers.push(startEndpointSliceController(client, { maxEndpointsPerSlice: maxPerSlice }), startEndpointsController(client));
+  await Promise.all(controllers.map((c) => c.idle()));
+  assert.equal(await versions(), before);
 });
