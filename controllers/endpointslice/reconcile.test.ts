@@ -185,3 +185,16 @@ test('slices whose lists came back null or missing are read as empty', () => {
   const filled = run(web, pods(3), bare);
   assert.deepEqual([filled.create.length, filled.update.length, filled.delete.length], [0, 1, 0]);
 });
+
+test('dual-stack Services get one slice per family; a family dropped loses its slices', () => {
+  const dual = toServiceInfo({ ...serviceObject(web), spec: { ...(serviceObject(web).spec as object), ipFamilies: ['IPv4', 'IPv6'] } });
+  const podInfo = (name: string, ips: string[]) => ({ ...toPodInfo(podObject({ name, ip: ips[0] })), ips });
+  const both = [podInfo('a', ['10.0.0.1', 'fd00::1']), podInfo('b', ['10.0.0.2'])];
+  const w = reconcileEndpointSlices({ service: dual, pods: both, nodes, existing: [] });
+  const byType = Object.fromEntries(w.create.map((s) => [s.addressType, s.endpoints.map((e) => e.addresses[0])]));
+  assert.deepEqual(byType, { IPv4: ['10.0.0.1', '10.0.0.2'], IPv6: ['fd00::1'] });
+  const existing = applied(w);
+  const v4only = reconcileEndpointSlices({ service: toServiceInfo(serviceObject(web)), pods: both, nodes, existing });
+  assert.deepEqual(v4only.delete.map((s) => s.addressType), ['IPv6']);
+  assert.deepEqual([v4only.create.length, v4only.update.length], [0, 0]);
+});
