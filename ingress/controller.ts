@@ -55,6 +55,8 @@ export function informerSources(factory: InformerFactory): IngressSources {
 /** What the controller does with a compile result (data plane swap, events, status). */
 export interface CompileSink {
   apply(table: RouteTable): void;
+  /** The state a table was compiled from (worker processes compile it themselves). */
+  state?(state: ClusterState): void;
   problems?(problems: CompileProblem[], ingresses: ReadonlyMap<string, KubeObject>): void;
   served?(table: RouteTable, ingresses: ReadonlyMap<string, KubeObject>): void;
 }
@@ -162,8 +164,10 @@ export class IngressController {
     const t0 = performance.now();
     this.#lastCompile = Date.now();
     try {
-      const { table, problems } = compileRoutes(this.state(), this.#policy);
+      const state = this.state();
+      const { table, problems } = compileRoutes(state, this.#policy);
       this.#sink.apply(table);
+      this.#sink.state?.(state);
       this.lastCompileMs = performance.now() - t0;
       this.compiles++;
       log.debug('route table applied', { routes: table.routeCount, ingresses: table.served.size, problems: problems.length, ms: this.lastCompileMs.toFixed(1) });

@@ -18,6 +18,8 @@ import { defaultClassAnnotation } from './from-api.js';
 import { serveOps } from './ops.js';
 import { parseListen } from './server.js';
 import { defaultPublishAddresses, StatusWriter } from './status.js';
+import { mergeMetrics, WorkerPool } from './workers.js';
+import { SvcnetError } from '../common/errors.js';
 
 const log = logger('ingress');
 
@@ -40,6 +42,11 @@ export interface IngressOptions {
   ensureIngressClass?: boolean;
   /** Access log: true (stdout, batched; the default), false, or a line sink. */
   accessLog?: boolean | ((line: string) => void);
+  /**
+   * Data-plane processes (default 1): N > 1 forks N-1 workers that accept on the same sockets and
+   * follow the same RouteTable (see workers.ts). Useful with more than one core to spare.
+   */
+  workers?: number;
   /** Tests only: where to really dial an endpoint address (see PoolOptions.dialAddress). */
   dialAddress?: (host: string, port: number) => { host: string; port: number };
 }
@@ -82,6 +89,14 @@ export async function startIngress(opts: IngressOptions): Promise<RunningIngress
     const dp = await startDataPlane({ httpListen, httpsListen, accessLog: accessSink, dialAddress: opts.dialAddress });
     closers.push(() => dp.close());
 
+    const workerCount = opts.workers ?? 1;
+    if (!Number.isInteger(workerCount) || workerCount < 1 || workerCount > 64) throw new SvcnetError('InvalidArgument', `ingress: workers must be 1..64, got ${workerCount}`);
+    let pool: WorkerPool | undefined;
+    if (workerCount > 1) {
+      const p = (pool = await WorkerPool.start(workerCount - 1, dp.servers, { ingressClass: opts.ingressClass, accessLog: accessSink !== undefined && typeof opts.accessLog !== 'function', defaultCert: dp.certs.fallbackPem }));
+      closers.push(() => p.close());
+    }
+
     if (client && opts.ensureIngressClass !== false) await ensureIngressClass(client);
     let sources = opts.sources;
     if (!sources) {
@@ -99,6 +114,7 @@ export async function startIngress(opts: IngressOptions): Promise<RunningIngress
     const reporter = new ProblemReporter(recorder);
     const controller = new IngressController(sources, classPolicy(opts.ingressClass), {
       apply: (table) => dp.apply(table),
+      state: (state) => pool?.broadcast(state),
       problems: (p, ings) => reporter.report(p, ings),
       served: (table, ings) => statusWriter?.update(table, ings),
     });
@@ -107,7 +123,7 @@ export async function startIngress(opts: IngressOptions): Promise<RunningIngress
 
     let statusPort = 0;
     if (statusListen) {
-      const ops = await serveOps(parseListen(statusListen), { healthy: () => controller.synced, metrics: () => dp.metrics.render() });
+      const ops = await serveOps(parseListen(statusListen), { healthy: () => controller.synced, metrics: async () => (pool ? mergeMetrics([dp.metrics.render(), ...(await pool.metrics())]) : dp.metrics.render()) });
       statusPort = ops.port;
       closers.push(() => ops.close());
     }

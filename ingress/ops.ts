@@ -8,7 +8,7 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-export async function serveOps(at: HostPort, handlers: { healthy(): boolean; metrics(): string }): Promise<OpsServer> {
+export async function serveOps(at: HostPort, handlers: { healthy(): boolean; metrics(): string | Promise<string> }): Promise<OpsServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -16,8 +16,16 @@ export async function serveOps(at: HostPort, handlers: { healthy(): boolean; met
       res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' });
       res.end(ok ? 'ok' : 'not ready');
     } else if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(handlers.metrics());
+      void Promise.resolve(handlers.metrics()).then(
+        (text) => {
+          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+          res.end(text);
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
     } else {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('not found');
