@@ -211,6 +211,16 @@ function readRdata(buf: Uint8Array, name: string, type: number, rclass: number, 
     if (type === RRType.CNAME || type === RRType.PTR || type === RRType.NS) return { name, ttl, type: type === RRType.CNAME ? 'CNAME' : type === RRType.PTR ? 'PTR' : 'NS', target: nameAt(start).name };
     if (type === RRType.MX && len >= 3) return { name, ttl, type: 'MX', preference: u16(buf, start), exchange: nameAt(start + 2).name };
     if (type === RRType.SRV && len >= 7) return { name, ttl, type: 'SRV', priority: u16(buf, start), weight: u16(buf, start + 2), port: u16(buf, start + 4), target: nameAt(start + 6).name };
+    if (type === RRType.TXT && len > 0) {
+      const texts: string[] = [];
+      for (let p = start; p < end; ) {
+        const l = buf[p]!;
+        if (p + 1 + l > end) throw new WireError('bad TXT');
+        texts.push(Buffer.from(buf.subarray(p + 1, p + 1 + l)).toString('utf8'));
+        p += 1 + l;
+      }
+      return { name, ttl, type: 'TXT', texts };
+    }
     if (type === RRType.SOA) {
       const m = nameAt(start);
       const r = nameAt(m.after);
