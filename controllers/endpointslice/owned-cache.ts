@@ -13,6 +13,8 @@ export function isOlder(a: string | undefined, b: string | undefined): boolean {
   return a.length !== b.length ? a.length < b.length : a < b;
 }
 
+const maxTombstones = 10_000;
+
 export class OwnedCache<T extends KubeObject> {
   readonly #byOwner = new Map<string, Map<string, T>>();
   /** Names we deleted → resourceVersion at deletion, until the watch confirms. */
@@ -38,6 +40,8 @@ export class OwnedCache<T extends KubeObject> {
   recordDelete(obj: T): void {
     const name = fullName(obj);
     this.#deleted.set(name, obj.metadata.resourceVersion);
+    // A deletion the watch never reports (the object was gone before it saw it) would stay here.
+    if (this.#deleted.size > maxTombstones) this.#deleted.delete(this.#deleted.keys().next().value as string);
     this.#drop(name);
   }
 
