@@ -24,6 +24,7 @@ import type { ClusterState } from '../ingress/model.js';
 import { api, fakeSources } from '../ingress/testing/fake-source.js';
 import { makeTestCa } from '../ingress/testing/test-ca.js';
 import { ingress as ingressInfo, path as pathInfo } from '../ingress/testing/state.js';
+import { WorkerPool } from '../ingress/workers.js';
 import { percentile, round, rssMiB } from './stats.js';
 
 const small = process.env.BENCH_SMALL === '1';
@@ -124,7 +125,16 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
 }
 
 /** The svcnet side runs in its own process, like nginx, so that its CPU and memory are its own. */
-function startSvcnet(cfg: { backendPort: number; http: number; https: number; cert: string; key: string }): Promise<ChildProcess> {
+interface ServeConfig {
+  backendPort: number;
+  http: number;
+  https: number;
+  cert: string;
+  key: string;
+  workers: number;
+}
+
+function startSvcnet(cfg: ServeConfig): Promise<ChildProcess> {
   // stdin stays open as a lifeline: the child exits when this process goes away.
   const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--serve', JSON.stringify(cfg)], { stdio: ['pipe', 'pipe', 'inherit'] });
   track(child);
@@ -135,7 +145,7 @@ function startSvcnet(cfg: { backendPort: number; http: number; https: number; ce
 }
 
 /** Child mode: one Ingress, defaultBackend → the backend nginx. */
-async function serve(cfg: { backendPort: number; http: number; https: number; cert: string; key: string }): Promise<void> {
+async function serve(cfg: ServeConfig): Promise<void> {
   setLogSink(() => {});
   const dp = await startDataPlane({ httpListen: `127.0.0.1:${cfg.http}`, httpsListen: `127.0.0.1:${cfg.https}`, defaultCert: { cert: cfg.cert, key: cfg.key } });
   const state: ClusterState = {
@@ -146,13 +156,18 @@ async function serve(cfg: { backendPort: number; http: number; https: number; ce
     secrets: [],
   };
   dp.apply(compileRoutes(state, classPolicy()).table);
+  if (cfg.workers > 1) {
+    const pool = await WorkerPool.start(cfg.workers - 1, dp.servers, { accessLog: false, defaultCert: { cert: cfg.cert, key: cfg.key } });
+    pool.broadcast(state);
+    process.on('exit', () => void pool.close());
+  }
   process.stdout.write('ready\n');
   process.on('SIGTERM', () => void dp.close().then(() => process.exit(0)));
   process.stdin.on('end', () => process.exit(0));
   process.stdin.resume();
 }
 
-async function throughput(seconds: number, rounds: number): Promise<Record<string, unknown>> {
+async function throughput(seconds: number, rounds: number, workers: number): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'svcnet-bench-ingress-'));
   const ca = makeTestCa();
   const pem = ca.issue(['bench.local']);
@@ -160,18 +175,18 @@ async function throughput(seconds: number, rounds: number): Promise<Record<strin
   writeFileSync(join(dir, 'tls.key'), pem.key);
   const [backendPort, nginxHttp, nginxHttps, svcHttp, svcHttps] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
   const headers = 'proxy_set_header Host $host; proxy_set_header X-Request-ID $request_id; proxy_set_header X-Real-IP $remote_addr; proxy_set_header X-Forwarded-For $remote_addr; proxy_set_header X-Forwarded-Host $host; proxy_set_header X-Forwarded-Port $server_port; proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Scheme $scheme;';
-  const backendConf = nginxConf(dir, 'backend', ` server { listen 127.0.0.1:${backendPort} reuseport; location / { return 200 "hello from the backend\\n"; } }`, 1);
+  const backendConf = nginxConf(dir, 'backend', ` server { listen 127.0.0.1:${backendPort} reuseport; location / { return 200 "hello from the backend\\n"; } }`, workers);
   const proxyConf = nginxConf(
     dir,
     'proxy',
     ` upstream be { server 127.0.0.1:${backendPort}; keepalive 320; keepalive_requests 100000; }\n server { listen 127.0.0.1:${nginxHttp}; listen 127.0.0.1:${nginxHttps} ssl; server_name bench.local;\n  ssl_certificate ${join(dir, 'tls.crt')}; ssl_certificate_key ${join(dir, 'tls.key')}; ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m;\n  location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; ${headers} } }`,
-    1,
+    workers,
   );
   const children: ChildProcess[] = [];
   try {
     children.push(startNginx(backendConf), startNginx(proxyConf));
     await Promise.all([waitForPort(backendPort), waitForPort(nginxHttp), waitForPort(nginxHttps)]);
-    const svc = await startSvcnet({ backendPort, http: svcHttp, https: svcHttps, cert: pem.cert, key: pem.key });
+    const svc = await startSvcnet({ backendPort, http: svcHttp, https: svcHttps, cert: pem.cert, key: pem.key, workers });
     children.push(svc);
     const scenarios: Record<string, { path: string; extra: string[]; tls: boolean; connections: number }> = {
       'http-keepalive': { path: '/', extra: [], tls: false, connections: 64 },
@@ -197,9 +212,9 @@ async function throughput(seconds: number, rounds: number): Promise<Record<strin
       const n = best(nginxRuns);
       const v = best(svcRuns);
       out[name] = { nginx: n, svcnet: v, rpsRatio: round(v.rps / n.rps, 3), p99Ratio: round(v.p99ms / n.p99ms, 3), rounds: { nginx: nginxRuns.map((r) => r.rps), svcnet: svcRuns.map((r) => r.rps) } };
-      process.stderr.write(`  ${name}: svcnet ${v.rps} req/s p99 ${v.p99ms} ms, nginx ${n.rps} req/s p99 ${n.p99ms} ms\n`);
+      process.stderr.write(`  workers=${workers} ${name}: svcnet ${v.rps} req/s p99 ${v.p99ms} ms, nginx ${n.rps} req/s p99 ${n.p99ms} ms\n`);
     }
-    out.rssMiB = { svcnet: await rssMiB(svc.pid!), nginxWorkerProcesses: 1 };
+    out.rssMiB = { svcnetMainProcess: await rssMiB(svc.pid!) };
     return out;
   } finally {
     for (const c of children) await stop(c);
@@ -295,11 +310,17 @@ function memoryAt10k(): Record<string, unknown> {
 export async function benchIngress(): Promise<Record<string, unknown>> {
   const seconds = small ? 2 : 5;
   const rounds = small ? 1 : 2;
-  const result: Record<string, unknown> = { tool: 'wrk -t2', backend: 'nginx static 200 (separate process)', nginx: 'nginx worker_processes 1, upstream keepalive 320, ingress-nginx headers', svcnet: 'one Node process' };
+  const result: Record<string, unknown> = {
+    tool: 'wrk -t2, best of the rounds, nginx and svcnet alternating',
+    backend: 'nginx returning a 23-byte 200 (separate processes, as many workers as the proxies)',
+    nginx: 'nginx 1.22 reverse proxy: worker_processes = workersN, upstream keepalive 320, ingress-nginx headers, access log off',
+    svcnet: 'svcnet data plane: main process + workersN-1 worker processes, access log off',
+  };
   const parts = (process.env.BENCH_INGRESS_PARTS ?? 'memory,propagation,throughput').split(',');
   if (parts.includes('memory')) result.memory10kRoutes = memoryAt10k();
   if (parts.includes('propagation')) result.propagation10kRoutes = await propagation(small ? 5 : 20);
-  if (parts.includes('throughput')) Object.assign(result, await throughput(seconds, rounds));
+  const workerCounts = (process.env.BENCH_INGRESS_WORKERS ?? '1,2').split(',').map(Number);
+  if (parts.includes('throughput')) for (const w of workerCounts) result[`workers${w}`] = await throughput(seconds, rounds, w);
   return result;
 }
 

@@ -83,7 +83,12 @@ export function emptyTable(): RouteTable {
 }
 
 function olderFirst(a: IngressInfo, b: IngressInfo): number {
-  return a.createdMs - b.createdMs || a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+  return a.createdMs - b.createdMs || compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name);
+}
+
+/** Code-unit order: stable across locales, and much cheaper than localeCompare. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function hostBuilder(hosts: Map<string, HostBuilder>, host: string): HostBuilder {
@@ -186,6 +191,8 @@ class BackendResolver {
   readonly #services: Map<string, ClusterState['services'][number]>;
   readonly #slices = new Map<string, ClusterState['slices']>();
   readonly #cache = new Map<string, Backend>();
+  readonly #endpointCache = new Map<string, readonly Endpoint[]>();
+  readonly #missingByKey = new Map<string, string>();
   #missing: string[] = [];
 
   constructor(state: ClusterState) {
@@ -215,15 +222,26 @@ class BackendResolver {
     return backend;
   }
 
-  #endpoints(svcKey: string, ref: BackendRef): Endpoint[] {
+  /** Endpoint lists are shared by every backend of the same Service port (10k routes, few lists). */
+  #endpoints(svcKey: string, ref: BackendRef): readonly Endpoint[] {
+    const key = `${svcKey}:${ref.port}`;
+    let eps = this.#endpointCache.get(key);
+    if (!eps) this.#endpointCache.set(key, (eps = this.#computeEndpoints(svcKey, ref)));
+    const missing = this.#missingByKey.get(key);
+    if (missing) this.#missing.push(missing);
+    return eps;
+  }
+
+  #computeEndpoints(svcKey: string, ref: BackendRef): Endpoint[] {
+    const key = `${svcKey}:${ref.port}`;
     const svc = this.#services.get(svcKey);
     if (!svc) {
-      this.#missing.push(`service ${svcKey} not found`);
+      this.#missingByKey.set(key, `service ${svcKey} not found`);
       return [];
     }
     const sp = svc.ports.find((p) => (typeof ref.port === 'number' ? p.port === ref.port : p.name === ref.port));
     if (!sp) {
-      this.#missing.push(`service ${svcKey} has no port ${ref.port}`);
+      this.#missingByKey.set(key, `service ${svcKey} has no port ${ref.port}`);
       return [];
     }
     const out: Endpoint[] = [];
