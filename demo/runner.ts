@@ -156,6 +156,8 @@ export class WalkthroughRunner {
       }
       const last = verdict.ok || Date.now() + (this.opts.pollIntervalMs ?? 1000) > deadline;
       if (!last) {
+        // Say once that we wait, so a long poll (pods starting) does not look like a hang.
+        if (tries === 1) this.print(`  … not yet, trying again for up to ${Math.round((step.withinMs ?? 0) / 1000)} s\n`);
         await new Promise((r) => setTimeout(r, this.opts.pollIntervalMs ?? 1000));
         continue;
       }
