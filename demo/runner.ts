@@ -2,7 +2,7 @@
  * Runs walkthrough steps in order against a live stack: prints each command and its real output
  * (trimmed), then ✓ or ✗ with the reason; stops at the first failure unless keepGoing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { excerpt } from './checks.js';
@@ -80,7 +80,9 @@ export class WalkthroughRunner {
   constructor(private readonly opts: RunnerOptions) {
     this.tmp = mkdtempSync(join(tmpdir(), 'svcnet-demo-'));
     this.vars = { ...defaultVars, ...opts.vars, fixtures: opts.fixturesDir, manifests: opts.manifestsDir, tmp: this.tmp, kubeconfig: opts.kubeconfig };
-    this.env = { ...process.env, KUBECONFIG: opts.kubeconfig, KUBECACHEDIR: join(this.tmp, 'kube-cache'), LANG: 'C' };
+    // curl shows no progress meter on a terminal; captured, it would, so turn it off as a terminal would.
+    writeFileSync(join(this.tmp, '.curlrc'), 'no-progress-meter\n');
+    this.env = { ...process.env, KUBECONFIG: opts.kubeconfig, KUBECACHEDIR: join(this.tmp, 'kube-cache'), CURL_HOME: this.tmp, LANG: 'C' };
   }
 
   /** Replaces what the stack is known to offer (once it has been detected). */
