@@ -109,6 +109,10 @@ export class WalkthroughRunner {
     return undefined;
   }
 
+  private noteProvides(steps: Step[]): void {
+    for (const step of steps) for (const v of step.provides ?? []) if (!this.stepsProviding.has(v)) this.stepsProviding.set(v, step.id);
+  }
+
   private producerOf(v: string): string {
     return this.setBy.get(v) ?? `step ${this.stepsProviding.get(v) ?? '?'}`;
   }
@@ -134,6 +138,7 @@ export class WalkthroughRunner {
     const t0 = Date.now();
     const result = (status: StepStatus, tries: number, reason?: string): StepResult => ({ id: step.id, title: step.title, status, reason, ms: Date.now() - t0, tries });
     this.print(`\n── ${step.id} ${step.title}\n`);
+    this.noteProvides([step]);
     const skip = this.failedBefore && !this.opts.keepGoing ? 'an earlier step failed (--keep-going runs on)' : this.whyNot(step);
     if (skip) {
       this.print(`- ${step.id} skipped: ${skip}\n`);
@@ -194,7 +199,7 @@ export class WalkthroughRunner {
   async runAll(steps: Step[], selected: (s: Step) => boolean = () => true): Promise<Summary> {
     const t0 = Date.now();
     const results: StepResult[] = [];
-    for (const step of steps) for (const v of step.provides ?? []) if (!this.stepsProviding.has(v)) this.stepsProviding.set(v, step.id);
+    this.noteProvides(steps);
     for (const step of steps) {
       if (selected(step)) results.push(await this.runStep(step));
       else if (step.provides?.length) await this.learnVars(step);
