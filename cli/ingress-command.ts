@@ -9,6 +9,7 @@ export const ingressFlags = {
   'status-listen': { type: 'string', default: '127.0.0.1:10254', help: 'HOST:PORT for /healthz and /metrics (empty disables)' },
   'ingress-class': { type: 'string', default: '', help: 'serve only this class (IngressClass name or legacy annotation value); default: svcnet, nginx and Ingresses without a class' },
   'publish-status-address': { type: 'string', multiple: true, default: '', help: 'address written into Ingress status.loadBalancer (repeatable; default: the node\'s first IPv4 address)' },
+  workers: { type: 'string', default: '1', help: 'data-plane processes sharing the listening sockets (like nginx worker_processes)' },
   'disable-access-log': { type: 'boolean', default: false, help: 'do not write one access log line per request to stdout' },
 } satisfies FlagSpec;
 
@@ -20,7 +21,10 @@ export async function runIngress(argv: string[]): Promise<number> {
   }
   const publish = ((values['publish-status-address'] as string[] | undefined) ?? []).filter(Boolean);
   for (const a of publish) if (!/^[A-Za-z0-9.:-]+$/.test(a)) throw new CliError(`ingress: --publish-status-address ${JSON.stringify(a)} is not an address or host name`);
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new CliError(`ingress: --workers must be an integer 1-64, got ${JSON.stringify(values.workers)}`);
   const ingress = await startIngress({
+    workers,
     kubeconfig: (values.kubeconfig as string) || undefined,
     httpListen: values['http-listen'] as string,
     httpsListen: values['https-listen'] as string,

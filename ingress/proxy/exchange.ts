@@ -11,6 +11,9 @@ import type { ClientConnection } from './client-connection.js';
 import { buildClientHead, buildUpstreamHead } from './forward-headers.js';
 import { crlfcrlf, HeadError, parseResponseHead, type RequestHead, type ResponseHead } from './http-head.js';
 import { cannedResponse } from './responses.js';
+import { logger } from '../../common/log.js';
+
+const log = logger('ingress');
 
 const maxTries = 3;
 /** Bodies up to this size that arrive with the head are copied next to it and sent in one write. */
@@ -309,7 +312,7 @@ export class Exchange implements UpstreamOwner {
     }
     if (this.#res && this.#resFramer && !this.#resFramer.done) {
       // Close-delimited bodies end exactly here; anything else was cut short.
-      if (this.#resFramer.consume(Buffer.alloc(0), 0) === 0 && isUntilClose(this.#res, this.req)) {
+      if (isUntilClose(this.#res, this.req)) {
         this.#upstreamDirty = true;
         this.#keepAliveClient = false;
         this.#complete();
@@ -318,14 +321,13 @@ export class Exchange implements UpstreamOwner {
       this.#upstreamFailed('reset', 502);
       return;
     }
-    const reason = !conn.connected ? 'connect' : 'reset';
-    void err;
-    this.#upstreamFailed(reason, 502);
+    this.#upstreamFailed(conn.connected ? 'reset' : 'connect', 502, err);
   }
 
   /** Stale keep-alive or a dead endpoint: try another endpoint while nothing has been answered. */
-  #upstreamFailed(reason: 'connect' | 'reset' | 'timeout' | 'protocol', status: number): void {
+  #upstreamFailed(reason: 'connect' | 'reset' | 'timeout' | 'protocol', status: number, err?: Error): void {
     const conn = this.#conn;
+    if (err) log.debug('upstream failed', { backend: this.backend.id, endpoint: this.#endpoint?.key, reason, err });
     this.client.plane.metrics.upstreamError(this.backend, reason);
     if (conn) this.client.plane.pools.discard(conn);
     this.#conn = undefined;
