@@ -66,8 +66,8 @@ export function httpsHandler(plane: DataPlane, certs: CertStore, listener: Liste
   const tlsServer = tls.createServer({
     ...tlsServerDefaults,
     allowHalfOpen: true,
-    cert: certs.fallbackPem.cert,
-    key: certs.fallbackPem.key,
+    cert: certs.defaultPem.cert,
+    key: certs.defaultPem.key,
     SNICallback: certs.sniCallback,
     ALPNProtocols: ['h2', 'http/1.1'],
     sessionTimeout: 600,
@@ -79,6 +79,8 @@ export function httpsHandler(plane: DataPlane, certs: CertStore, listener: Liste
     else new ClientConnection(socket, plane, listener);
   });
   tlsServer.on('tlsClientError', () => {});
+  // Clients without SNI never reach the SNICallback: they get the server's own context.
+  const stopFollowing = certs.onDefaultChange((pem) => tlsServer.setSecureContext({ ...tlsServerDefaults, cert: pem.cert, key: pem.key }));
   return {
     onConnection(socket) {
       sockets.add(socket);
@@ -87,6 +89,7 @@ export function httpsHandler(plane: DataPlane, certs: CertStore, listener: Liste
       tlsServer.emit('connection', socket);
     },
     close() {
+      stopFollowing();
       h2?.close();
       for (const s of sockets) s.destroy();
     },

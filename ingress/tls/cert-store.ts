@@ -23,6 +23,8 @@ export class CertStore {
   #byHost = new Map<string, tls.SecureContext>();
   #cache = new Map<string, tls.SecureContext>();
   #default: tls.SecureContext | undefined;
+  #defaultPem: PemPair | undefined;
+  readonly #defaultListeners = new Set<(pem: PemPair) => void>();
 
   /** Served to clients that send no SNI at all. */
   readonly fallbackPem: PemPair;
@@ -37,15 +39,33 @@ export class CertStore {
     const nextCache = new Map<string, tls.SecureContext>();
     const byHost = new Map<string, tls.SecureContext>();
     let def: tls.SecureContext | undefined;
+    let defPem: PemPair | undefined;
     for (const [host, cert] of table.certs) {
       const ctx = this.#contextFor(cert, nextCache);
       if (!ctx) continue;
-      if (host === '*') def = ctx;
-      else byHost.set(host, ctx);
+      if (host === '*') {
+        def = ctx;
+        defPem = { cert: cert.cert, key: cert.key };
+      } else byHost.set(host, ctx);
     }
     this.#cache = nextCache;
     this.#byHost = byHost;
     this.#default = def;
+    const pem = defPem ?? this.fallbackPem;
+    if (pem.cert !== (this.#defaultPem ?? this.fallbackPem).cert || pem.key !== (this.#defaultPem ?? this.fallbackPem).key) {
+      this.#defaultPem = defPem;
+      for (const l of this.#defaultListeners) l(pem);
+    }
+  }
+
+  /** The certificate for clients that send no SNI (the TLS server's own context follows it). */
+  get defaultPem(): PemPair {
+    return this.#defaultPem ?? this.fallbackPem;
+  }
+
+  onDefaultChange(listener: (pem: PemPair) => void): () => void {
+    this.#defaultListeners.add(listener);
+    return () => this.#defaultListeners.delete(listener);
   }
 
   #contextFor(cert: TlsCert, nextCache: Map<string, tls.SecureContext>): tls.SecureContext | undefined {

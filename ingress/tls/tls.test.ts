@@ -11,6 +11,7 @@ import { makeTestCa, type TestCa } from '../testing/test-ca.js';
 let h: Harness;
 let echo: EchoBackend;
 let ca: TestCa;
+let initialState: ReturnType<typeof stateOf>;
 
 before(async () => {
   setLogSink(() => {});
@@ -19,8 +20,7 @@ before(async () => {
   const exact = ca.issue(['foo.bar.com']);
   const wild = ca.issue(['*.cluster.example.com']);
   h = await startHarness();
-  h.apply(
-    stateOf({
+  initialState = stateOf({
       svcs: [serviceOf('web', [echo])],
       secrets: [
         { namespace: 'default', name: 'conformance-tls', ...exact },
@@ -32,8 +32,8 @@ before(async () => {
         ingress('plain', { host: 'plain.com', paths: [path('/', 'Prefix', 'web')] }),
         ingress('noredirect', { host: 'nr.com', annotations: { 'nginx.ingress.kubernetes.io/ssl-redirect': 'false' }, paths: [path('/', 'Prefix', 'web')], tls: [{ hosts: ['nr.com'], secretName: 'conformance-tls' }] }),
       ],
-    }),
-  );
+    });
+  h.apply(initialState);
 });
 
 after(async () => {
@@ -78,6 +78,22 @@ test('unknown SNI or none: the default certificate, and a 404 (fact 38)', async 
   assert.match(String(none.subject.CN), /Fake Certificate/);
   const r = await curl(['-k', '-o', '/dev/null', '-w', '%{http_code}', '--resolve', `unknown.example:${h.dp.httpsPort}:127.0.0.1`, `https://unknown.example:${h.dp.httpsPort}/`]);
   assert.equal(r.stdout, '404');
+});
+
+test('a tls entry without hosts becomes the default certificate, also for clients without SNI', async () => {
+  const def = ca.issue(['default.example']);
+  const state = stateOf({
+    svcs: [serviceOf('web', [echo])],
+    secrets: [{ namespace: 'default', name: 'default-tls', ...def }],
+    ingresses: [ingress('default-tls', { paths: [path('/', 'Prefix', 'web')], tls: [{ hosts: [], secretName: 'default-tls' }] })],
+  });
+  h.apply(state);
+  try {
+    assert.equal((await peerCert('other.example')).subjectaltname, 'DNS:default.example');
+    assert.equal((await peerCert(undefined)).subjectaltname, 'DNS:default.example');
+  } finally {
+    h.apply(initialState);
+  }
 });
 
 test('plain HTTP to a TLS host → 308 to https; ssl-redirect=false and non-TLS hosts are served (fact 4)', async () => {
