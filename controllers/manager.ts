@@ -58,7 +58,7 @@ export async function startControllers(opts: ControllerManagerOptions = {}): Pro
     ['endpointslice', (c, i, r) => startEndpointSliceController(c, { informers: i, recorder: r('endpointslice-controller') })],
     ['endpoints', (c, i, r) => startEndpointsController(c, { informers: i, recorder: r('endpoint-controller') })],
     ['endpointslice-mirroring', (c, i, r) => startMirroringController(c, { informers: i, recorder: r('endpointslice-mirroring-controller') })],
-    ['service-lb', (c, i, r) => startServiceLbController(c, { informers: i, recorder: r('service-lb-controller'), lbPool: opts.lbPool })],
+    ['service-lb', (c, i, r) => startServiceLbController(c, { informers: i, recorder: r('service-controller'), lbPool: opts.lbPool })],
   ];
   const running: RunningController[] = [];
   for (const [name, start] of starters) {

@@ -13,7 +13,7 @@ import { applyDefaults, validateObject } from '../validation/index.js';
 import { ServiceAllocator, type AllocationTx } from './service-allocation.js';
 import { collectionPrefix, objectKey, resourcePrefix } from './keys.js';
 import { clone, deepEqual, generatedName, newUID, timestamp } from './meta.js';
-import { prepareForCreate, prepareForStatusUpdate, prepareForUpdate } from './strategy.js';
+import { prepareForCreate, prepareForFinalize, prepareForStatusUpdate, prepareForUpdate } from './strategy.js';
 import { checkUnknownFields, type FieldValidation } from './field-validation.js';
 
 export interface WriteOptions {
@@ -117,7 +117,7 @@ export class Registry {
    * PUT (and the tail of every PATCH). `subresource` 'status' changes only status.
    * A resourceVersion in the body must match the stored one (409 otherwise).
    */
-  update(ri: ResourceInfo, ns: string | undefined, name: string, body: KubeObject, opts: WriteOptions & { subresource?: 'status' } = {}): WriteResult {
+  update(ri: ResourceInfo, ns: string | undefined, name: string, body: KubeObject, opts: WriteOptions & { subresource?: 'status' | 'finalize' } = {}): WriteResult {
     const key = objectKey(ri, ns, name);
     const current = this.store.get(key);
     if (!current) throw notFound(ri, name);
@@ -133,11 +133,12 @@ export class Registry {
     // ownership must survive ordinary writes); one that sets them replaces them.
     if (obj.metadata.managedFields === undefined && old.metadata.managedFields !== undefined) obj.metadata.managedFields = clone(old.metadata.managedFields);
     if (opts.subresource === 'status') prepareForStatusUpdate(ri, obj, old);
+    else if (opts.subresource === 'finalize') prepareForFinalize(obj, old);
     else prepareForUpdate(ri, obj, old);
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
     applyDefaults(ri, obj);
     this.assertValid(ri, obj, validateObject(ri, obj, old));
-    const alloc = opts.subresource === 'status' ? undefined : this.allocateIfService(ri, obj, old);
+    const alloc = opts.subresource ? undefined : this.allocateIfService(ri, obj, old);
     if (deepEqual(obj, old)) {
       if (alloc) this.allocator.rollback(alloc.tx);
       return { object: old, warnings };

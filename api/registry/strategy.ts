@@ -47,6 +47,14 @@ export function prepareForUpdate(ri: ResourceInfo, obj: Obj, old: Obj): void {
   bumpGeneration(ri, obj, old);
 }
 
+/** namespaces/finalize: only spec.finalizers changes (the namespace controller's last step). */
+export function prepareForFinalize(obj: Obj, old: Obj): void {
+  const finalizers = (obj.spec as { finalizers?: unknown } | undefined)?.finalizers;
+  for (const k of Object.keys(obj)) delete obj[k];
+  Object.assign(obj, clone(old));
+  obj.spec = { ...(old.spec ?? {}), finalizers: Array.isArray(finalizers) ? finalizers : [] };
+}
+
 /** /status update: only status changes; spec and user metadata stay as stored (ResetObjectMetaForStatus). */
 export function prepareForStatusUpdate(ri: ResourceInfo, obj: Obj, old: Obj): void {
   keepServerMetadata(obj.metadata, old.metadata);

@@ -239,3 +239,16 @@ test('server-side apply keeps ownership across applies: a field dropped from the
   const noManager = await apiRequest(t, 'PATCH', path, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ssa-own' } }, 'application/apply-patch+yaml');
   assert.equal(noManager.status, 422);
 });
+
+test('namespaces/finalize: clearing the kubernetes finalizer of a terminating namespace removes it', async () => {
+  await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fin-ns' } });
+  await apiRequest(t, 'DELETE', '/api/v1/namespaces/fin-ns');
+  const ns = (await apiRequest(t, 'GET', '/api/v1/namespaces/fin-ns')).json();
+  assert.deepEqual(ns.spec.finalizers, ['kubernetes']);
+  // The main endpoint cannot change spec.finalizers; only /finalize can.
+  await apiRequest(t, 'PUT', '/api/v1/namespaces/fin-ns', { ...ns, spec: { finalizers: [] } });
+  assert.deepEqual((await apiRequest(t, 'GET', '/api/v1/namespaces/fin-ns')).json().spec.finalizers, ['kubernetes']);
+  const r = await apiRequest(t, 'PUT', '/api/v1/namespaces/fin-ns/finalize', { ...ns, spec: { finalizers: [] } });
+  assert.equal(r.status, 200, r.body);
+  assert.equal((await apiRequest(t, 'GET', '/api/v1/namespaces/fin-ns')).status, 404);
+});

@@ -103,7 +103,7 @@ export async function handleCreate(ctx: HandlerContext): Promise<void> {
 /** Kinds whose PUT creates a missing object, as upstream's AllowCreateOnUpdate says. */
 const createOnUpdate = new Set(['endpoints', 'leases', 'events']);
 
-export async function handleUpdate(ctx: HandlerContext, subresource?: 'status'): Promise<void> {
+export async function handleUpdate(ctx: HandlerContext, subresource?: 'status' | 'finalize'): Promise<void> {
   const body = convertIncoming(ctx.ri, decodeBody(await readBody(ctx.req), ctx.req.headers['content-type']));
   const opts = writeOptions(ctx.query);
   if (!subresource && createOnUpdate.has(ctx.ri.resource) && !ctx.registry.tryGet(ctx.ri, ctx.namespace, ctx.name!)) {

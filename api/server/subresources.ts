@@ -19,6 +19,7 @@ export async function handleSubresource(ctx: HandlerContext, sub: string, verb: 
   if (!info) throw notFound(ctx.ri, `${ctx.name}/${sub}`);
   if (sub === 'status') return statusSubresource(ctx, verb);
   if (sub === 'scale') return scaleSubresource(ctx, verb);
+  if (sub === 'finalize' && verb === 'update') return handleUpdate(ctx, 'finalize');
   if (sub === 'binding' && verb === 'connect') return bindPod(ctx);
   if (sub === 'log' && verb === 'get') {
     const pod = ctx.registry.get(ctx.ri, ctx.namespace, ctx.name!);
