@@ -72,19 +72,20 @@ export class NftablesObjectTracker {
   }
 
   /** The rendered transaction plus the deletions of chains flushed by an earlier sync. */
-  completeTransaction(rendered: string): { text: string; commit: () => void } {
+  completeTransaction(rendered: string): { text: string; deletions: string; commit: () => void } {
     const added = objectNames(rendered, 'add chain');
     const flushedNow = new Set([...this.#chains].filter((c) => !added.has(c) && isServiceChainName(c)));
     const deletable = [...this.#flushedStale].filter((c) => flushedNow.has(c)).sort();
     const prefix = `${this.family} ${kubeProxyTable}`;
-    const text = rendered + deletable.map((c) => `delete chain ${prefix} ${c}\n`).join('');
+    const deletions = deletable.map((c) => `delete chain ${prefix} ${c}\n`).join('');
+    const text = rendered + deletions;
     const commit = () => {
       for (const c of deletable) flushedNow.delete(c);
       this.#chains = new Set([...added, ...flushedNow].filter(isServiceChainName));
       this.#sets = new Set([...objectNames(rendered, 'add set')].filter(isAffinitySetName));
       this.#flushedStale = flushedNow;
     };
-    return { text, commit };
+    return { text, deletions, commit };
   }
 }
 

@@ -28,6 +28,7 @@ interface ClusterIPs {
   local: string;
   localNodePort: number;
   localHealthPort: number;
+  dns: string;
 }
 
 let api: ApiFixture;
@@ -50,6 +51,8 @@ async function clusterSetUp(): Promise<void> {
     // eTP=Local: pod 0 runs "here", pod 1 on another node; external traffic may only reach pod 0.
     serviceObject('local', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', selector: { app: 'local' }, ports: [{ port: 80, targetPort: 8080 }] }),
     sliceObject('local', [{ ip: pod(0), nodeName }, { ip: pod(1), nodeName: 'elsewhere' }]),
+    serviceObject('dns', { selector: { app: 'dns' }, ports: [{ port: 53, targetPort: 8080, protocol: 'UDP' }] }),
+    sliceObject('dns', [{ ip: pod(2), nodeName }], { protocol: 'UDP' }),
   ]);
   const spec = (name: string) => (created.find((o) => o.kind === 'Service' && o.metadata.name === name) as unknown as { spec: { clusterIP: string; ports: Array<{ nodePort?: number }>; healthCheckNodePort?: number } }).spec;
   ips = {
@@ -61,6 +64,7 @@ async function clusterSetUp(): Promise<void> {
     local: spec('local').clusterIP,
     localNodePort: spec('local').ports[0]!.nodePort!,
     localHealthPort: spec('local').healthCheckNodePort!,
+    dns: spec('dns').clusterIP,
   };
 }
 
@@ -206,6 +210,15 @@ describe('proxy in the kernel', { skip }, () => {
           assert.deepEqual(tally.errors, {});
         });
       }
+
+      test('a UDP flow follows an endpoint change (stale conntrack entry deleted)', async () => {
+        const srcPort = mode === 'iptables' ? 40001 : 40002;
+        assert.equal(await lab.udp(lab.nodeNs, ips.dns, 53, srcPort), 'nginx-2');
+        await client.update(sliceResource, 'default', { ...((await client.get(sliceResource, 'default', 'dns-svcnet')) as object), endpoints: [{ addresses: ['10.244.0.13'], conditions: { ready: true }, nodeName }] } as never);
+        // Same source port: without the conntrack cleanup this flow would stay DNATed to nginx-2.
+        await waitUntil('UDP answered by the new endpoint', async () => (await lab.udp(lab.nodeNs, ips.dns, 53, srcPort)) === 'nginx-3');
+        await client.update(sliceResource, 'default', { ...((await client.get(sliceResource, 'default', 'dns-svcnet')) as object), endpoints: [{ addresses: ['10.244.0.12'], conditions: { ready: true }, nodeName }] } as never);
+      });
 
       test('an endpoint change and a deleted Service reach the kernel', async () => {
         await client.update(sliceResource, 'default', { ...((await client.get(sliceResource, 'default', 'web-svcnet')) as object), endpoints: [{ addresses: ['10.244.0.14'], conditions: { ready: true } }] } as never);

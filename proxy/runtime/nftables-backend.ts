@@ -1,7 +1,8 @@
 /**
- * nftables mode: every sync renders the whole kube-proxy table and applies it as one `nft -f`
- * transaction (the renderer has no partial form yet), plus deletions of chains flushed as stale by
- * the previous sync.
+ * nftables mode: every sync renders the whole kube-proxy table; a full sync applies all of it as
+ * one `nft -f` transaction, a partial sync only its difference from the last applied render
+ * (changed chains, added/deleted map elements; apply/nft-diff.ts). Either way one transaction,
+ * plus deletions of chains flushed as stale by the previous sync.
  */
 import { renderNftablesRules } from '../nftables/render.js';
 import type { ProxyState } from '../model.js';
@@ -9,6 +10,7 @@ import { applyNftables, cleanupNftables, NftablesObjectTracker, readNftablesObje
 import { cleanupIptables } from '../apply/iptables.js';
 import { kubeProxyTable } from '../nftables/names.js';
 import type { CommandRunner } from '../apply/runner.js';
+import { diffTransactions, parseTransaction, type ParsedTransaction } from '../apply/nft-diff.js';
 import { logger } from '../../common/log.js';
 import type { NodeInfo, ProxyBackend, SyncRequest, SyncResult } from './backend.js';
 import type { ProxyMetrics } from './metrics.js';
@@ -25,6 +27,8 @@ export class NftablesBackend implements ProxyBackend {
   readonly #tracker = new NftablesObjectTracker('ip');
   #firstSync = true;
   #readBack = true;
+  /** The last render the kernel fully has; the base of partial syncs. */
+  #applied: ParsedTransaction | undefined;
 
   constructor(private readonly runner: CommandRunner, private readonly options: NftablesBackendOptions, private readonly metrics: ProxyMetrics) {}
 
@@ -48,18 +52,23 @@ export class NftablesBackend implements ProxyBackend {
   async sync(req: SyncRequest): Promise<SyncResult> {
     if (this.#readBack) this.#tracker.reset(await readNftablesObjects(this.runner));
     const rendered = this.render(req.state, req.node, { existingChains: this.#tracker.existingChains(), existingSets: this.#tracker.existingSets(), firstSync: this.#firstSync });
-    const { text, commit } = this.#tracker.completeTransaction(rendered);
+    const { text, deletions, commit } = this.#tracker.completeTransaction(rendered);
+    const parsed = parseTransaction(rendered);
+    const partial = !req.full && this.#applied !== undefined && !parsed.needsFull;
+    const transaction = partial ? diffTransactions(this.#applied!, parsed, 'ip', kubeProxyTable) + deletions : text;
     try {
-      await applyNftables(this.runner, text);
+      if (transaction) await applyNftables(this.runner, transaction);
     } catch (err) {
       this.metrics.nftablesSyncFailures.inc();
       this.#readBack = true;
+      this.#applied = undefined;
       throw err;
     }
     commit();
+    this.#applied = parsed;
     this.#firstSync = false;
     this.#readBack = false;
-    return { full: true, bytes: text.length };
+    return { full: !partial, bytes: transaction.length };
   }
 
   /** Chains flushed as stale are deleted by a transaction at least a second later (kernels < 6.2). */

@@ -22,6 +22,19 @@ const http = require('http');
 const name = process.argv[2];
 http.createServer((req, res) => { res.setHeader('Connection', 'close'); res.end(name + ' ' + req.socket.remoteAddress.replace('::ffff:', '')); })
   .listen(Number(process.argv[3] || 8080), '0.0.0.0', () => console.log('ready'));
+// UDP on the same port answers with the pod name too.
+const udp = require('dgram').createSocket('udp4');
+udp.on('message', (m, r) => udp.send(name, r.port, r.address));
+udp.bind(Number(process.argv[3] || 8080));
+`;
+
+/** Sends one UDP datagram from a fixed source port and prints the answer ("" after the timeout). */
+const udpClient = `
+const s = require('dgram').createSocket('udp4');
+const [host, port, srcPort] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const t = setTimeout(() => { console.log(''); s.close(); }, 1000);
+s.on('message', (m) => { clearTimeout(t); console.log(m.toString()); s.close(); });
+s.bind(srcPort, () => s.send('hi', port, host));
 `;
 
 /** Runs `count` requests, each on a new connection, and tallies who answered. */
@@ -31,14 +44,14 @@ const [host, port, count, timeoutMs] = [process.argv[2], Number(process.argv[3])
 const out = { answers: {}, sources: {}, errors: {}, ms: [] };
 function one() {
   return new Promise((resolve) => {
-    const t0 = Date.now();
+    const t0 = performance.now();
     const req = http.get({ host, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
-      res.on('end', () => { const [who, src] = body.split(' '); out.answers[who] = (out.answers[who] || 0) + 1; out.sources[src] = (out.sources[src] || 0) + 1; out.ms.push(Date.now() - t0); resolve(); });
+      res.on('end', () => { const [who, src] = body.split(' '); out.answers[who] = (out.answers[who] || 0) + 1; out.sources[src] = (out.sources[src] || 0) + 1; out.ms.push(performance.now() - t0); resolve(); });
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'TIMEOUT' })));
-    req.on('error', (e) => { out.errors[e.code || e.message] = (out.errors[e.code || e.message] || 0) + 1; out.ms.push(Date.now() - t0); resolve(); });
+    req.on('error', (e) => { out.errors[e.code || e.message] = (out.errors[e.code || e.message] || 0) + 1; out.ms.push(performance.now() - t0); resolve(); });
   });
 }
 (async () => { for (let i = 0; i < count; i++) await one(); console.log(JSON.stringify(out)); })();
@@ -77,6 +90,7 @@ export class Lab {
   constructor() {
     writeFileSync(join(this.#dir, 'pod-server.cjs'), podServer);
     writeFileSync(join(this.#dir, 'http-client.cjs'), httpClient);
+    writeFileSync(join(this.#dir, 'udp-client.cjs'), udpClient);
   }
 
   /** Node and client namespaces, the bridge, the external link, forwarding. */
@@ -124,6 +138,12 @@ export class Lab {
   async http(ns: string, host: string, port: number, count = 1, timeoutMs = 2000): Promise<HttpTally> {
     const r = await this.execAsync(ns, process.execPath, [join(this.#dir, 'http-client.cjs'), host, String(port), String(count), String(timeoutMs)]);
     return JSON.parse(r.stdout) as HttpTally;
+  }
+
+  /** One UDP request from `srcPort` (the same source port = the same conntrack entry); the answerer's name or "". */
+  async udp(ns: string, host: string, port: number, srcPort: number): Promise<string> {
+    const r = await this.execAsync(ns, process.execPath, [join(this.#dir, 'udp-client.cjs'), host, String(port), String(srcPort)]);
+    return r.stdout.trim();
   }
 
   exec(ns: string, cmd: string, args: string[]): string {

@@ -1,0 +1,162 @@
+/**
+ * Proxy benchmark (issue #5): network programming latency — from a Service or EndpointSlice write
+ * acknowledged by the API server to the sync that put it in the kernel — at 100, 1,000 and 10,000
+ * Services × 10 endpoints, in iptables and nftables mode, inside a namespace the benchmark makes;
+ * plus the latency of new connections to the last-added Service (the last rule in KUBE-SERVICES
+ * order). The API server runs as its own process; the proxy runs in this one (minSyncPeriod 0).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSvcnet, waitForOutput } from '../testing/spawn-svcnet.js';
+import { loadConnection } from '../client/kubeconfig.js';
+import { ApiClient } from '../client/rest.js';
+import { setLogSink } from '../common/log.js';
+import type { KubeObject } from '../api/types.js';
+import { startProxy, type SyncEvent } from '../proxy/runtime/index.js';
+import { Lab, labPodCIDR } from '../proxy/runtime/testing/lab.js';
+import { nodeObject, nodesResource, serviceObject, servicesResource, sliceObject, sliceResource } from '../proxy/runtime/testing/cluster-objects.js';
+import { percentile, round, summarize } from './stats.js';
+
+export interface ProxyBenchOptions {
+  sizes?: number[];
+  modes?: Array<'iptables' | 'nftables'>;
+  endpointsPerService?: number;
+  /** Endpoint changes measured per size and mode (fewer at 10,000: each sync takes seconds). */
+  samples?: (size: number) => number;
+  connections?: number;
+}
+
+const nodeName = 'svcnet-bench-node';
+
+/** Distinct fake endpoint addresses outside the pod and service ranges. */
+function fakeEndpointIP(n: number): string {
+  return `10.${128 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+}
+
+async function runConcurrently(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < total) await task(next++);
+  }));
+}
+
+/** Waits for the first successful sync that included a given service ("ns/name"). */
+class SyncWatcher {
+  readonly #waiters = new Map<string, (e: SyncEvent) => void>();
+  readonly events: SyncEvent[] = [];
+
+  onSync = (e: SyncEvent): void => {
+    this.events.push(e);
+    if (!e.ok) return;
+    for (const key of e.changedServices) {
+      const w = this.#waiters.get(key);
+      if (w) (this.#waiters.delete(key), w(e));
+    }
+  };
+
+  next(key: string, timeoutMs = 300_000): Promise<SyncEvent> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no sync of ${key} within ${timeoutMs} ms`)), timeoutMs);
+      this.#waiters.set(key, (e) => (clearTimeout(timer), resolve(e)));
+    });
+  }
+}
+
+export async function benchProxy(opts: ProxyBenchOptions = {}): Promise<Record<string, unknown>> {
+  const skip = Lab.canRun();
+  if (skip) return { skipped: skip };
+  const sizes = opts.sizes ?? [100, 1000, 10_000];
+  const modes = opts.modes ?? ['iptables', 'nftables'];
+  const perService = opts.endpointsPerService ?? 10;
+  const samplesFor = opts.samples ?? ((n: number) => (n >= 10_000 ? 10 : 40));
+  if (!process.env.SVCNET_BENCH_LOGS) setLogSink(() => {});
+  const dataDir = mkdtempSync(join(tmpdir(), 'svcnet-bench-proxy-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = spawnSvcnet(['server', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--advertise-address', '192.0.2.10']);
+  const results: Record<string, unknown>[] = [];
+  try {
+    await waitForOutput(server, /API server ready/);
+    const client = new ApiClient(await loadConnection({ path: join(dataDir, 'kubeconfig.yaml') }));
+    await client.create(nodesResource, undefined, nodeObject(nodeName, '192.168.77.1'));
+    let created = 0;
+    for (const size of sizes) {
+      const t0 = performance.now();
+      await runConcurrently(size - created, 16, async (k) => {
+        const i = created + k;
+        await client.create(servicesResource, 'default', serviceObject(`bench-${i}`, { selector: { app: `b${i}` }, ports: [{ port: 80, targetPort: 8080 }] }));
+        await client.create(sliceResource, 'default', sliceObject(`bench-${i}`, Array.from({ length: perService }, (_, j) => ({ ip: fakeEndpointIP(i * perService + j), nodeName: 'elsewhere' }))));
+      });
+      const populateSeconds = (performance.now() - t0) / 1000;
+      created = size;
+      for (const mode of modes) {
+        process.stderr.write(`bench proxy: ${size} services, ${mode}…\n`);
+        results.push({ services: size, endpoints: size * perService, mode, populateSeconds: round(populateSeconds, 1), ...(await measure(client, mode, size, perService, samplesFor(size), opts.connections ?? 50)) });
+      }
+    }
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const p99At = (n: number, mode: string) => (results.find((r) => r.services === n && r.mode === mode)?.endpointChangeMs as { p99?: number } | undefined)?.p99;
+  return {
+    minSyncPeriodMs: 0,
+    results,
+    goals: Object.fromEntries(modes.flatMap((m) => [
+      [`${m}: p99 < 100 ms at 1,000`, (p99At(1000, m) ?? Infinity) < 100],
+      [`${m}: p99 < 1 s at 10,000`, (p99At(10_000, m) ?? Infinity) < 1000],
+    ])),
+  };
+}
+
+async function measure(client: ApiClient, mode: 'iptables' | 'nftables', size: number, perService: number, samples: number, connections: number): Promise<Record<string, unknown>> {
+  const lab = new Lab().setUp();
+  const watcher = new SyncWatcher();
+  const pod = await lab.addPod('backend');
+  const proxy = await startProxy({ client, mode, nodeName, clusterCIDR: labPodCIDR, netns: lab.nodeNs, healthzListen: '', metricsListen: '', healthCheckBindAddress: '', minSyncPeriodMs: 0, syncPeriodMs: 3_600_000, onSync: watcher.onSync });
+  try {
+    const t0 = performance.now();
+    await proxy.syncedOnce();
+    const initialSyncSeconds = (performance.now() - t0) / 1000;
+    const fromAck: number[] = [];
+    const fromSend: number[] = [];
+    for (let s = 0; s < samples; s++) {
+      const i = Math.floor(Math.random() * size);
+      const key = `default/bench-${i}`;
+      const slice = await client.get<KubeObject & { endpoints: Array<{ addresses: string[] }> }>(sliceResource, 'default', `bench-${i}-svcnet`);
+      // Move one endpoint to a fresh address: a real endpoint change the rules must follow.
+      slice.endpoints[0]!.addresses = [fakeEndpointIP(size * perService + 1000 + s + (mode === 'nftables' ? 5000 : 0))];
+      const synced = watcher.next(key);
+      const sent = performance.now();
+      await client.update(sliceResource, 'default', slice);
+      const ack = performance.now();
+      const e = await synced;
+      fromAck.push(Math.max(0, e.finishedAt - ack));
+      fromSend.push(e.finishedAt - sent);
+    }
+    // A new Service (last in KUBE-SERVICES order) backed by the one real pod.
+    const name = `zzzz-last-${mode}`;
+    const svc = await client.create<KubeObject & { spec: { clusterIP: string } }>(servicesResource, 'default', serviceObject(name, { selector: { app: 'last' }, ports: [{ port: 80, targetPort: 8080 }] }) as KubeObject & { spec: { clusterIP: string } });
+    const synced = watcher.next(`default/${name}`);
+    await client.create(sliceResource, 'default', sliceObject(name, [{ ip: pod.ip, nodeName }]));
+    const ack = performance.now();
+    const e = await synced;
+    const newServiceMs = round(Math.max(0, e.finishedAt - ack));
+    const tally = await lab.http(lab.nodeNs, svc.spec.clusterIP, 80, connections);
+    await client.delete(servicesResource, 'default', name);
+    await client.delete(sliceResource, 'default', `${name}-svcnet`);
+    const syncs = watcher.events.filter((x) => x.ok);
+    return {
+      initialSyncSeconds: round(initialSyncSeconds, 2),
+      endpointChangeMs: summarize(fromAck),
+      endpointChangeFromRequestSentMs: summarize(fromSend),
+      newServiceMs,
+      syncDurationMs: summarize(syncs.map((x) => x.finishedAt - x.startedAt)),
+      newConnectionMs: { ...summarize(tally.ms), errors: tally.errors, p99: round(percentile(tally.ms, 99), 3), p50: round(percentile(tally.ms, 50), 3) },
+    };
+  } finally {
+    await proxy.close();
+    await lab.close();
+  }
+}
