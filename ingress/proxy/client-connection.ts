@@ -41,6 +41,7 @@ export class ClientConnection implements Deadline {
   exchange: Exchange | undefined;
   #clientEnded = false;
   #pausedForPending = false;
+  #lingerTimer: NodeJS.Timeout | undefined;
 
   constructor(socket: Socket, plane: DataPlane, listener: ListenerInfo) {
     this.socket = socket;
@@ -284,7 +285,7 @@ export class ClientConnection implements Deadline {
     this.plane.live.delete(this);
     this.socket.end();
     // A client that never reads must not hold the socket forever.
-    setTimeout(() => this.socket.destroy(), 5000).unref();
+    this.#lingerTimer = setTimeout(() => this.socket.destroy(), 5000).unref();
   }
 
   destroy(): void {
@@ -294,6 +295,7 @@ export class ClientConnection implements Deadline {
   }
 
   #onClose(): void {
+    if (this.#lingerTimer) clearTimeout(this.#lingerTimer);
     this.phase = 'closed';
     this.plane.live.delete(this);
     const ex = this.exchange;

@@ -113,7 +113,10 @@ export class Exchange implements UpstreamOwner {
   }
 
   requestBodyDone(): void {
-    if (!this.#finished && this.#res && this.#resFramer?.done) this.#complete();
+    if (this.#finished) return;
+    // From here on the clock that matters is the backend's answer, not the client's upload.
+    this.client.deadline = this.client.plane.now + (this.#conn?.connected ? this.backend.options.readTimeoutMs : this.backend.options.connectTimeoutMs);
+    if (this.#res && this.#resFramer?.done) this.#complete();
   }
 
   #pauseClientForUpstream(): void {
