@@ -11,7 +11,7 @@ import {
   legacyApiVersions,
   storageVersionHash,
 } from './discovery.js';
-import { resources } from './resources.js';
+import { aliasResources, resources } from './resources.js';
 
 type Entry = Record<string, unknown>;
 const entries = (list: object | undefined) => (list as { resources: Entry[] }).resources;
@@ -33,8 +33,12 @@ test('GET /apis lists every named group with a preferred version', () => {
   const list = legacyApiGroupList() as { groups: { name: string; preferredVersion: { groupVersion: string } }[] };
   assert.deepEqual(
     list.groups.map((g) => g.name),
-    ['apps', 'discovery.k8s.io', 'networking.k8s.io', 'coordination.k8s.io'],
+    ['apps', 'discovery.k8s.io', 'networking.k8s.io', 'coordination.k8s.io', 'extensions'],
   );
+  // Old Ingress versions are served by conversion, after the preferred version of their group.
+  const networking = list.groups.find((g) => g.name === 'networking.k8s.io') as unknown as { versions: { version: string }[]; preferredVersion: { version: string } };
+  assert.deepEqual(networking.versions.map((v) => v.version), ['v1', 'v1beta1']);
+  assert.equal(networking.preferredVersion.version, 'v1');
   assert.equal(list.groups[0].preferredVersion.groupVersion, 'apps/v1');
   assert.deepEqual(apiGroup('apps'), {
     kind: 'APIGroup',
@@ -108,7 +112,7 @@ test('aggregated discovery sets responseKind on every resource and subresource',
           for (const s of (r.subresources as Entry[] | undefined) ?? []) assert.ok((s.responseKind as { kind: string }).kind, `${r.resource}/${s.subresource}`);
         }
   }
-  assert.equal(seen, resources.length);
+  assert.equal(seen, resources.length + aliasResources.length);
 });
 
 test('aggregated /api is one group named "" and /apis has deployments with scale', () => {

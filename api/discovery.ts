@@ -5,7 +5,7 @@
  * layer serves them and sets the content type (see aggregatedDiscoveryContentTypeFor).
  */
 import { createHash } from 'node:crypto';
-import { groupVersions, resources, type ResourceInfo, type SubresourceInfo } from './resources.js';
+import { aliasResources, resources, servedGroupVersions, type ResourceInfo, type SubresourceInfo } from './resources.js';
 
 export const aggregatedDiscoveryContentType = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
 
@@ -25,7 +25,7 @@ export function legacyApiVersions(serverAddress: string): object {
 /** Named groups (not core) with their versions, first version preferred. */
 function namedGroups(): { name: string; versions: string[] }[] {
   const byName = new Map<string, string[]>();
-  for (const gv of groupVersions()) {
+  for (const gv of servedGroupVersions()) {
     if (!gv.group) continue;
     const versions = byName.get(gv.group) ?? [];
     versions.push(gv.version);
@@ -77,7 +77,7 @@ function legacySubresourceEntry(r: ResourceInfo, s: SubresourceInfo): object {
 }
 
 function resourcesOf(group: string, version: string): ResourceInfo[] {
-  return resources.filter((r) => r.group === group && r.version === version);
+  return [...resources, ...aliasResources].filter((r) => r.group === group && r.version === version);
 }
 
 /** GET /api/v1 (group '') and /apis/<group>/<version>; undefined when not served. */

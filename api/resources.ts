@@ -134,3 +134,29 @@ export function findByKind(apiVersion: string, kind: string): ResourceInfo | und
  * (Kubernetes 1.21 still served Ingress in these).
  */
 export const legacyIngressVersions = ['extensions/v1beta1', 'networking.k8s.io/v1beta1'];
+
+/**
+ * Resources also served in an older version, stored as `storedAs`: requests in the old version
+ * are converted on the way in and answers converted back, as kube-apiserver 1.21 did for Ingress.
+ * They appear in discovery after the preferred versions, so kubectl can map old manifests.
+ */
+export interface AliasInfo extends ResourceInfo {
+  storedAs: ResourceInfo;
+}
+
+export const aliasResources: readonly AliasInfo[] = legacyIngressVersions.map((apiVersion) => {
+  const [group, version] = apiVersion.split('/');
+  const storedAs = resources.find((r) => r.resource === 'ingresses')!;
+  return { ...storedAs, group, version, storedAs };
+});
+
+/** Served group versions including the alias ones (after the preferred versions of each group). */
+export function servedGroupVersions(): { group: string; version: string }[] {
+  const out = groupVersions();
+  for (const a of aliasResources) if (!out.some((g) => g.group === a.group && g.version === a.version)) out.push({ group: a.group, version: a.version });
+  return out;
+}
+
+export function findAlias(group: string, version: string, resource: string): AliasInfo | undefined {
+  return aliasResources.find((r) => r.group === group && r.version === version && r.resource === resource);
+}

@@ -6,9 +6,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchApiServer } from './api-server.js';
+import { benchWalkthrough } from '../demo/bench.js';
 
 const small = process.env.BENCH_SMALL === '1';
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
+  walkthrough: () => benchWalkthrough(),
   'api-server': () => benchApiServer(small ? { services: 1000, slices: 100, endpointsPerSlice: 100, concurrency: 16 } : { services: 10_000, slices: 1000, endpointsPerSlice: 100, concurrency: 16 }),
 };
 

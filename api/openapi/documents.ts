@@ -5,7 +5,7 @@
  * server start should not pay for.
  */
 import { createHash } from 'node:crypto';
-import { groupVersions, resources } from '../resources.js';
+import { aliasResources, apiVersionOf, groupVersions, resources } from '../resources.js';
 import { generateSchemas, rootTypes, type Schema, type Schemas } from './generate-schemas.js';
 import { gvkKey, resourcePaths, type KindSchemas } from './paths.js';
 import { upstreamSchemaName } from './schema-names.js';
@@ -72,7 +72,32 @@ function build(): Built {
     documents.set(path, doc);
     indexPaths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${documentHash(doc)}` };
   }
+  for (const alias of aliasResources) {
+    const path = groupVersionPath(alias.group, alias.version);
+    const doc = aliasDocument(alias.group, alias.version, alias.kind, alias.resource);
+    documents.set(path, doc);
+    indexPaths[path] = { serverRelativeURL: `/openapi/v3/${path}?hash=${documentHash(doc)}` };
+  }
   return { schemas, kinds, documents, index: { paths: indexPaths } };
+}
+
+/**
+ * An old version served only by conversion (extensions/v1beta1 Ingress): just the PATCH operation
+ * kubectl's validator looks for, so `kubectl apply` of an old manifest sends fieldValidation and
+ * leaves validation to the server (which validates the converted v1 object). No schemas: client-node
+ * has no models for these versions, and `kubectl explain` uses the preferred version anyway.
+ */
+function aliasDocument(group: string, version: string, kind: string, resource: string): Schema {
+  const apiVersion = apiVersionOf({ group, version });
+  const path = `/apis/${apiVersion}/namespaces/{namespace}/${resource}/{name}`;
+  const patch = {
+    operationId: `patch${group === 'extensions' ? 'Extensions' : 'Networking'}${version[0].toUpperCase()}${version.slice(1)}Namespaced${kind}`,
+    parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string', uniqueItems: true } }],
+    responses: { '200': { description: 'OK' } },
+    'x-kubernetes-action': 'patch',
+    'x-kubernetes-group-version-kind': { group, kind, version },
+  };
+  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: kubernetesVersion }, paths: { [path]: { patch } }, components: { schemas: {} } };
 }
 
 function ensureBuilt(): Built {

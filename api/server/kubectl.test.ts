@@ -7,6 +7,7 @@
 import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { kubectlAvailable, startApiFixture, tableRows, type ApiFixture } from '../../testing/api-fixture.js';
 import * as m from './testdata/manifests.js';
 
@@ -292,6 +293,29 @@ test('kubectl against svcnet (reference §11)', { skip, timeout: 240_000 }, asyn
     assert.match(err, /strict decoding error: unknown field "spec.foo"/);
     assert.equal((await ok(`apply --validate=false -f ${bad}`)).trim(), 'service/unknownf created');
     assert.doesNotMatch(await ok('get svc unknownf -o yaml'), /foo: bar/);
+  });
+
+  await t.test('manifests written for extensions/v1beta1 and networking.k8s.io/v1beta1 apply, re-apply and are stored as v1', async () => {
+    const fixtures = new URL('../../../shared/fixtures/walkthrough/', import.meta.url);
+    const legacy = readFileSync(new URL('kubia-ingress-legacy.yaml', fixtures), 'utf8');
+    const file = f.file('legacy-ing.yaml', legacy);
+    const name = /name: (\S+)/.exec(legacy)![1];
+    assert.match(await ok(`apply -f ${file}`), new RegExp(`ingress\\.(extensions|networking\\.k8s\\.io)/${name} created`));
+    // paths[] has no merge key and the server defaults pathType, so kubectl's 3-way diff sends the
+    // list again ("configured", as 1.21 clusters showed); the write is a no-op: same resourceVersion.
+    const rv = (await ok(`get ingress.v1.networking.k8s.io ${name} -o jsonpath={.metadata.resourceVersion}`)).trim();
+    assert.match(await ok(`apply -f ${file}`), / (unchanged|configured)$/m);
+    assert.equal((await ok(`get ingress.v1.networking.k8s.io ${name} -o jsonpath={.metadata.resourceVersion}`)).trim(), rv);
+    assert.match(await ok(`apply -f ${f.file('legacy-ing2.yaml', legacy.replace(/name: (\S+)\n/, 'name: $1\n  labels:\n    edited: "yes"\n'))}`), / configured$/m);
+    const v1 = JSON.parse(await ok(`get ingress.v1.networking.k8s.io ${name} -o json`));
+    assert.equal(v1.apiVersion, 'networking.k8s.io/v1');
+    assert.ok(v1.spec.rules[0].http.paths[0].backend.service.name);
+    assert.equal(v1.metadata.labels.edited, 'yes');
+    const old = JSON.parse(await ok(`get ingress.v1beta1.extensions ${name} -o json`));
+    assert.equal(old.apiVersion, 'extensions/v1beta1');
+    assert.ok(old.spec.rules[0].http.paths[0].backend.serviceName);
+    const fanout = f.file('fanout.yaml', readFileSync(new URL('fanout-rewrite-legacy.yaml', fixtures), 'utf8'));
+    assert.match(await ok(`apply -f ${fanout}`), / created$/m);
   });
 
   await t.test('explain reads the OpenAPI v3 schemas', async () => {

@@ -27,14 +27,22 @@ export interface HandlerContext {
   name?: string;
   /** Open watch streams register their close function here, so the server can end them. */
   watches?: Set<() => void>;
+  /**
+   * The version the client addressed, when it differs from the stored one (an alias such as
+   * extensions/v1beta1 Ingress): answers are converted to it by `present`.
+   */
+  view?: ResourceInfo;
+  present?: (obj: KubeObject) => KubeObject;
 }
+
+const presentFor = (ctx: HandlerContext) => ctx.present ?? ((o: KubeObject) => o);
 
 function now(): Date {
   return new Date();
 }
 
 export function handleGet(ctx: HandlerContext): void {
-  const obj = ctx.registry.get(ctx.ri, ctx.namespace, ctx.name!);
+  const obj = presentFor(ctx)(ctx.registry.get(ctx.ri, ctx.namespace, ctx.name!));
   const p = presentationFor(ctx.req.headers.accept, ctx.query);
   if (p.table) {
     sendJsonText(ctx.res, 200, encodeTable(ctx.ri, [obj], { now: now(), includeObject: p.includeObject, resourceVersion: obj.metadata.resourceVersion }));
@@ -61,7 +69,7 @@ export function handleList(ctx: HandlerContext): void {
       remaining++;
       continue;
     }
-    items.push(item.value);
+    items.push(presentFor(ctx)(item.value));
   }
   const meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = { resourceVersion: String(rev) };
   if (nextToken) {
@@ -73,7 +81,7 @@ export function handleList(ctx: HandlerContext): void {
     sendJsonText(ctx.res, 200, encodeTable(ri, items, { now: now(), includeObject: p.includeObject, resourceVersion: meta.resourceVersion, continueToken: meta.continue, remainingItemCount: meta.remainingItemCount }));
     return;
   }
-  sendJsonText(ctx.res, 200, encodeList(ri, apiVersionOf(ri), meta, items));
+  sendJsonText(ctx.res, 200, encodeList(ri, apiVersionOf(ctx.view ?? ri), meta, items));
 }
 
 function writeOptions(query: URLSearchParams): WriteOptions {
@@ -97,7 +105,7 @@ function convertIncoming(ri: ResourceInfo, body: unknown): KubeObject {
 export async function handleCreate(ctx: HandlerContext): Promise<void> {
   const body = convertIncoming(ctx.ri, decodeBody(await readBody(ctx.req), ctx.req.headers['content-type']));
   const result = ctx.registry.create(ctx.ri, ctx.namespace, body, writeOptions(ctx.query));
-  sendJson(ctx.res, 201, result.object, warningHeaders(result.warnings));
+  sendJson(ctx.res, 201, presentFor(ctx)(result.object), warningHeaders(result.warnings));
 }
 
 /** Kinds whose PUT creates a missing object, as upstream's AllowCreateOnUpdate says. */
@@ -109,11 +117,11 @@ export async function handleUpdate(ctx: HandlerContext, subresource?: 'status' |
   if (!subresource && createOnUpdate.has(ctx.ri.resource) && !ctx.registry.tryGet(ctx.ri, ctx.namespace, ctx.name!)) {
     if (isPlainObject(body.metadata) && body.metadata.name === undefined) body.metadata.name = ctx.name;
     const created = ctx.registry.create(ctx.ri, ctx.namespace, body, opts);
-    sendJson(ctx.res, 201, created.object, warningHeaders(created.warnings));
+    sendJson(ctx.res, 201, presentFor(ctx)(created.object), warningHeaders(created.warnings));
     return;
   }
   const result = ctx.registry.update(ctx.ri, ctx.namespace, ctx.name!, body, { ...opts, subresource });
-  sendJson(ctx.res, 200, result.object, warningHeaders(result.warnings));
+  sendJson(ctx.res, 200, presentFor(ctx)(result.object), warningHeaders(result.warnings));
 }
 
 const patchTypes = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
@@ -146,15 +154,17 @@ export async function handlePatch(ctx: HandlerContext, subresource?: 'status'): 
     if (obj.metadata.name !== undefined && obj.metadata.name !== ctx.name) throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${ctx.name})`);
     obj.metadata.name = ctx.name;
     const created = ctx.registry.create(ctx.ri, ctx.namespace, obj, opts);
-    sendJson(ctx.res, 201, created.object, warningHeaders(created.warnings));
+    sendJson(ctx.res, 201, presentFor(ctx)(created.object), warningHeaders(created.warnings));
     return;
   }
-  const next = applyPatchBody(ctx.ri, type, current, patch, ctx.query);
+  // Patches apply to the object as the client sees it (an old version: converted back after).
+  const base = type === 'application/apply-patch+yaml' ? current : presentFor(ctx)(current);
+  const next = convertIncoming(ctx.ri, applyPatchBody(ctx.ri, type, base, patch, ctx.query));
   // A patch that does not name a resourceVersion is unconditional: it applies to what it read.
   const patchRV = isPlainObject(patch) && isPlainObject(patch.metadata) ? patch.metadata.resourceVersion : undefined;
   if (!patchRV && next.metadata) next.metadata.resourceVersion = current.metadata.resourceVersion;
   const result = ctx.registry.update(ctx.ri, ctx.namespace, ctx.name!, next, { ...opts, subresource });
-  sendJson(ctx.res, 200, result.object, warningHeaders(result.warnings));
+  sendJson(ctx.res, 200, presentFor(ctx)(result.object), warningHeaders(result.warnings));
 }
 
 async function deleteOptions(ctx: HandlerContext): Promise<DeleteOptions> {

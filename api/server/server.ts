@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import { timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { findResource, groupVersions } from '../resources.js';
+import { apiVersionOf, findAlias, findResource, servedGroupVersions } from '../resources.js';
+import { ingressToLegacy } from '../validation/legacy-ingress.js';
 import { methodNotAllowed, pathNotFound, unauthorized, notFound, ApiError } from '../errors.js';
 import { openSqliteStore } from '../../store/sqlite-store.js';
 import type { Store } from '../../store/types.js';
@@ -134,7 +135,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (m) return sendOr404(res, apiGroup(m[1]));
     if (p === '/openapi/v3') return sendJson(res, 200, openApiV3Index());
     if (p.startsWith('/openapi/v3/')) return sendOr404(res, openApiV3Document(p.slice('/openapi/v3/'.length)), { 'Cache-Control': query.get('hash') ? 'public, immutable' : 'no-cache' });
-    if (p === '/') return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', ...groupVersions().filter((g) => g.group).map((g) => `/apis/${g.group}/${g.version}`), '/healthz', '/livez', '/openapi/v3', '/readyz', '/version'] });
+    if (p === '/') return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', ...servedGroupVersions().filter((g) => g.group).map((g) => `/apis/${g.group}/${g.version}`), '/healthz', '/livez', '/openapi/v3', '/readyz', '/version'] });
     throw pathNotFound();
   };
 
@@ -144,11 +145,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
 
   const serveResource = async (req: IncomingMessage, res: ServerResponse, r: ResourceRequest, query: URLSearchParams): Promise<void> => {
-    const ri = findResource(r.group, r.version, r.resource);
+    const alias = findAlias(r.group, r.version, r.resource);
+    const ri = alias?.storedAs ?? findResource(r.group, r.version, r.resource);
     if (!ri) throw pathNotFound();
     if (ri.namespaced && r.name !== undefined && r.namespace === undefined) throw pathNotFound();
     if (!ri.namespaced && r.namespace !== undefined) throw pathNotFound();
     const ctx: HandlerContext = { registry, req, res, query, ri, namespace: r.namespace, name: r.name, watches };
+    if (alias) {
+      ctx.view = alias;
+      ctx.present = (obj) => ingressToLegacy(obj, apiVersionOf(alias));
+    }
     if (r.subresource) return handleSubresource(ctx, r.subresource, r.verb, podConnector);
     if (r.verb !== 'connect' && !ri.verbs.includes(r.verb)) throw methodNotAllowed();
     switch (r.verb) {

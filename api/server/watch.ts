@@ -49,7 +49,8 @@ export function handleWatch(ctx: HandlerContext): void {
   ctx.watches?.add(close);
 
   /** The event's object as text: the object itself, or a one-row Table for kubectl get -w. */
-  const encodeEventObject = (obj: KubeObject): string => {
+  const encodeEventObject = (stored: KubeObject): string => {
+    const obj = ctx.present ? ctx.present(stored) : stored;
     if (!presentation.table) return encodeObject(obj);
     const table = encodeTable(ri, [obj], { now: new Date(), includeObject: presentation.includeObject, resourceVersion: obj.metadata.resourceVersion, includeColumnDefinitions: firstTable });
     firstTable = false;
@@ -66,7 +67,7 @@ export function handleWatch(ctx: HandlerContext): void {
   const sendBookmark = (rev: number, initialEventsEnd = false) => {
     const metadata: Record<string, unknown> = { resourceVersion: String(rev) };
     if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
-    send('BOOKMARK', { kind: ri.kind, apiVersion: apiVersionOf(ri), metadata });
+    send('BOOKMARK', { kind: ri.kind, apiVersion: apiVersionOf(ctx.view ?? ri), metadata });
   };
 
   const onEvent = (e: StoreEvent) => {

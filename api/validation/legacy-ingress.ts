@@ -54,3 +54,41 @@ export function convertLegacyIngress(obj: KubeObject): KubeObject {
   }
   return out;
 }
+
+function backendToLegacy(value: unknown): Obj | undefined {
+  const backend = asObj(value);
+  if (!backend) return undefined;
+  const out: Obj = {};
+  if (isSet(backend.resource)) out.resource = backend.resource;
+  const service = asObj(backend.service);
+  if (service) {
+    out.serviceName = service.name ?? '';
+    const port = asObj(service.port) ?? {};
+    out.servicePort = isSet(port.name) && port.name !== '' ? port.name : (port.number ?? 0);
+  }
+  return out;
+}
+
+/**
+ * networking.k8s.io/v1 → an older version (extensions/v1beta1 or networking.k8s.io/v1beta1), for
+ * clients that ask in that version: kubectl apply reads the object back in the manifest's version
+ * to compute its patch. The inverse of convertLegacyIngress; pathType stays (v1beta1 has it).
+ */
+export function ingressToLegacy(obj: KubeObject, apiVersion: string): KubeObject {
+  const out = clone(obj);
+  out.apiVersion = apiVersion;
+  const spec = asObj(out.spec);
+  if (spec) {
+    if (isSet(spec.defaultBackend)) {
+      spec.backend = backendToLegacy(spec.defaultBackend);
+      delete spec.defaultBackend;
+    }
+    for (const r of asArray(spec.rules)) {
+      for (const p of asArray(asObj(asObj(r)?.http)?.paths)) {
+        const path = asObj(p);
+        if (path && isSet(path.backend)) path.backend = backendToLegacy(path.backend);
+      }
+    }
+  }
+  return out;
+}
