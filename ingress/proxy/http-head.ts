@@ -104,6 +104,7 @@ function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: 
   const bad = isRequest ? 400 : 502;
   let pos = lineEnd < 0 ? text.length : lineEnd + 2;
   let keepAlive = false;
+  let explicitClose = false;
   let upgradeToken = false;
   let upgradeValue: string | undefined;
   let sawTe = false;
@@ -139,7 +140,7 @@ function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: 
         if (name.toLowerCase() === 'connection') {
           for (const t of value.toLowerCase().split(',')) {
             const tok = t.trim();
-            if (tok === 'close') head.close = true;
+            if (tok === 'close') explicitClose = true;
             else if (tok === 'keep-alive') keepAlive = true;
             else if (tok === 'upgrade') upgradeToken = true;
             if (tok && tok !== 'close' && tok !== 'keep-alive') (head.connectionTokens ??= []).push(tok);
@@ -164,6 +165,7 @@ function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: 
     }
   }
   if (head.chunked && head.contentLength >= 0) throw new HeadError(bad, 'both Content-Length and Transfer-Encoding');
-  if (head.minor === 0 && keepAlive && !head.close) head.close = false;
+  // HTTP/1.1 persists unless told to close; HTTP/1.0 only when asked to keep alive.
+  head.close = explicitClose || (head.minor === 0 && !keepAlive);
   if (upgradeToken && upgradeValue) head.upgrade = upgradeValue;
 }
