@@ -22,23 +22,14 @@ import { isScalingEvent, planProportionalScale } from './scaling.js';
 import { calculateStatus, findCondition, isComplete, newCondition, pausedStatus, requeueForDeadlineMs, rolloutStatus, setCondition } from './status.js';
 import type { DeploymentLike, ReplicaSetLike } from './types.js';
 import { writeDeploymentRevision, writeDeploymentStatus, writeReplicaSetScale } from './writes.js';
+import { runOnInformers } from '../lib/start.js';
 
 export const deploymentsResource = findResource('apps', 'v1', 'deployments')!;
 const component = 'deployment-controller';
 
 export function startDeploymentController(client: ApiClient, opts: WorkloadControllerOptions = {}): RunningController {
-  const ownFactory = !opts.informers;
-  const informers = opts.informers ?? new InformerFactory(client);
   const recorder = opts.recorder ?? new EventRecorder(client, { component });
-  const c = new DeploymentController(client, informers, recorder, opts.now ?? Date.now, opts.workers);
-  if (ownFactory) informers.start();
-  return {
-    stop: async () => {
-      c.stop();
-      if (ownFactory) await informers.stop();
-    },
-    idle: () => c.idle(),
-  };
+  return runOnInformers(client, opts.informers, (informers) => new DeploymentController(client, informers, recorder, opts.now ?? Date.now, opts.workers));
 }
 
 /** What one sync works on: a private copy of the Deployment and the ReplicaSets it owns. */

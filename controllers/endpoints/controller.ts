@@ -17,6 +17,7 @@ import { ServicePodIndex } from '../endpointslice/service-pods.js';
 import { TriggerTimeTracker } from '../endpointslice/trigger-time.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { reconcileEndpoints, type Endpoints } from './reconcile.js';
+import { runOnInformers } from '../lib/start.js';
 
 const component = 'endpoint-controller';
 
@@ -34,17 +35,7 @@ function isLeaderElectionRecord(e: KubeObject): boolean {
 }
 
 export function startEndpointsController(client: ApiClient, opts: EndpointsControllerOptions = {}): RunningController {
-  const ownFactory = !opts.informers;
-  const factory = opts.informers ?? new InformerFactory(client);
-  const c = new EndpointsController(client, factory, opts);
-  factory.start();
-  return {
-    stop: async () => {
-      c.stop();
-      if (ownFactory) await factory.stop();
-    },
-    idle: () => c.idle(),
-  };
+  return runOnInformers(client, opts.informers, (factory) => new EndpointsController(client, factory, opts));
 }
 
 class EndpointsController {

@@ -19,6 +19,7 @@ import { reconcileEndpointSlices, type SliceWrites } from './reconcile.js';
 import { ServicePodIndex } from './service-pods.js';
 import { endpointSliceControllerName, managedByLabel, serviceNameLabel, type EndpointSlice } from './slice.js';
 import { TriggerTimeTracker } from './trigger-time.js';
+import { runOnInformers, type RunningController } from '../lib/start.js';
 
 export const resources = {
   services: findResource('', 'v1', 'services')!,
@@ -43,10 +44,7 @@ export interface EndpointSliceControllerOptions {
   workers?: number;
 }
 
-export interface RunningController {
-  stop(): Promise<void>;
-  idle(): Promise<void>;
-}
+export type { RunningController } from '../lib/start.js';
 
 /** The owner of a slice as "namespace/service" from its service-name label. */
 export function sliceServiceKey(slice: KubeObject): string | undefined {
@@ -55,17 +53,7 @@ export function sliceServiceKey(slice: KubeObject): string | undefined {
 }
 
 export function startEndpointSliceController(client: ApiClient, opts: EndpointSliceControllerOptions = {}): RunningController {
-  const ownFactory = !opts.informers;
-  const factory = opts.informers ?? new InformerFactory(client);
-  const c = new EndpointSliceController(client, factory, opts);
-  factory.start();
-  return {
-    stop: async () => {
-      c.stop();
-      if (ownFactory) await factory.stop();
-    },
-    idle: () => c.idle(),
-  };
+  return runOnInformers(client, opts.informers, (factory) => new EndpointSliceController(client, factory, opts));
 }
 
 class EndpointSliceController {

@@ -15,6 +15,7 @@ import { logger } from '../../common/log.js';
 import type { RunningController, WorkloadControllerOptions } from '../replicaset/controller.js';
 import { startSyncLoop } from '../replicaset/sync-loop.js';
 import { decideDeletingOwner, decideDependent, foregroundFinalizer, orphanFinalizer, type OwnerState } from './decide.js';
+import { runOnInformers } from '../lib/start.js';
 
 const component = 'garbage-collector-controller';
 
@@ -29,17 +30,7 @@ interface Node {
 }
 
 export function startGarbageCollector(client: ApiClient, opts: WorkloadControllerOptions = {}): RunningController {
-  const ownFactory = !opts.informers;
-  const informers = opts.informers ?? new InformerFactory(client);
-  const gc = new GarbageCollector(client, informers);
-  if (ownFactory) informers.start();
-  return {
-    stop: async () => {
-      gc.stop();
-      if (ownFactory) await informers.stop();
-    },
-    idle: () => gc.idle(),
-  };
+  return runOnInformers(client, opts.informers, (informers) => new GarbageCollector(client, informers));
 }
 
 class GarbageCollector {

@@ -18,6 +18,7 @@ import { managedByLabel, mirroringControllerName, type EndpointSlice } from '../
 import type { Endpoints } from '../endpoints/reconcile.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { reconcileMirroredSlices } from './reconcile.js';
+import { runOnInformers } from '../lib/start.js';
 
 const component = 'endpointslice-mirroring-controller';
 
@@ -30,17 +31,7 @@ export interface MirroringControllerOptions {
 const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 
 export function startMirroringController(client: ApiClient, opts: MirroringControllerOptions = {}): RunningController {
-  const ownFactory = !opts.informers;
-  const factory = opts.informers ?? new InformerFactory(client);
-  const c = new MirroringController(client, factory, opts);
-  factory.start();
-  return {
-    stop: async () => {
-      c.stop();
-      if (ownFactory) await factory.stop();
-    },
-    idle: () => c.idle(),
-  };
+  return runOnInformers(client, opts.informers, (factory) => new MirroringController(client, factory, opts));
 }
 
 class MirroringController {

@@ -15,6 +15,7 @@ import type { RunningController, WorkloadControllerOptions } from '../replicaset
 import { kubeNow } from '../replicaset/pod-state.js';
 import { startSyncLoop } from '../replicaset/sync-loop.js';
 import { deletionConditions, emptyReport, groupResource, kubernetesFinalizer, mergeConditions, withoutKubernetesFinalizer, type ContentReport, type NamespaceLike } from './reconcile.js';
+import { runOnInformers } from '../lib/start.js';
 
 const namespacesResource = findResource('', 'v1', 'namespaces')!;
 const component = 'namespace-controller';
@@ -26,17 +27,7 @@ export function namespacedResources(): ResourceInfo[] {
 }
 
 export function startNamespaceController(client: ApiClient, opts: WorkloadControllerOptions & { recheckMs?: number } = {}): RunningController {
-  const ownFactory = !opts.informers;
-  const informers = opts.informers ?? new InformerFactory(client);
-  const c = new NamespaceController(client, informers, opts.now ?? Date.now, opts.recheckMs ?? recheckMs);
-  if (ownFactory) informers.start();
-  return {
-    stop: async () => {
-      c.stop();
-      if (ownFactory) await informers.stop();
-    },
-    idle: () => c.idle(),
-  };
+  return runOnInformers(client, opts.informers, (informers) => new NamespaceController(client, informers, opts.now ?? Date.now, opts.recheckMs ?? recheckMs));
 }
 
 class NamespaceController {

@@ -15,6 +15,7 @@ import { Expectations } from './expectations.js';
 import { controllerRefOf, isPodActive, type PodLike } from './pod-state.js';
 import { claimObjects, releasePatch, computeReplicaSetStatus, nextAvailabilityCheckMs, ownerReferenceTo, planReplicas, podFromTemplate, slowStartBatches, type ReplicaSetLike } from './reconcile.js';
 import { startSyncLoop } from './sync-loop.js';
+import { runOnInformers, type RunningController } from '../lib/start.js';
 
 export const replicaSetsResource = findResource('apps', 'v1', 'replicasets')!;
 export const podsResource = findResource('', 'v1', 'pods')!;
@@ -27,24 +28,11 @@ export interface WorkloadControllerOptions {
   workers?: number;
 }
 
-export interface RunningController {
-  stop(): Promise<void>;
-  idle(): Promise<void>;
-}
+export type { RunningController } from '../lib/start.js';
 
 export function startReplicaSetController(client: ApiClient, opts: WorkloadControllerOptions = {}): RunningController {
-  const ownFactory = !opts.informers;
-  const informers = opts.informers ?? new InformerFactory(client);
   const recorder = opts.recorder ?? new EventRecorder(client, { component });
-  const c = new ReplicaSetController(client, informers, recorder, opts.now ?? Date.now, opts.workers);
-  if (ownFactory) informers.start();
-  return {
-    stop: async () => {
-      c.stop();
-      if (ownFactory) await informers.stop();
-    },
-    idle: () => c.idle(),
-  };
+  return runOnInformers(client, opts.informers, (informers) => new ReplicaSetController(client, informers, recorder, opts.now ?? Date.now, opts.workers));
 }
 
 class ReplicaSetController {

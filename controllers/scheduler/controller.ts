@@ -15,6 +15,7 @@ import type { RunningController, WorkloadControllerOptions } from '../replicaset
 import { kubeNow } from '../replicaset/pod-state.js';
 import { startSyncLoop } from '../replicaset/sync-loop.js';
 import { needsScheduling, schedulePod, type NodeLike, type SchedulablePod } from './filters.js';
+import { runOnInformers } from '../lib/start.js';
 
 const podsResource = findResource('', 'v1', 'pods')!;
 const nodesResource = findResource('', 'v1', 'nodes')!;
@@ -27,18 +28,8 @@ export interface SchedulerOptions extends WorkloadControllerOptions {
 }
 
 export function startScheduler(client: ApiClient, opts: SchedulerOptions = {}): RunningController {
-  const ownFactory = !opts.informers;
-  const informers = opts.informers ?? new InformerFactory(client);
   const recorder = opts.recorder ?? new EventRecorder(client, { component });
-  const s = new Scheduler(client, informers, recorder, opts.now ?? Date.now, opts.retryUnschedulableMs ?? retryUnschedulableMs);
-  if (ownFactory) informers.start();
-  return {
-    stop: async () => {
-      s.stop();
-      if (ownFactory) await informers.stop();
-    },
-    idle: () => s.idle(),
-  };
+  return runOnInformers(client, opts.informers, (informers) => new Scheduler(client, informers, recorder, opts.now ?? Date.now, opts.retryUnschedulableMs ?? retryUnschedulableMs));
 }
 
 /** pods/{name}/binding as a collection path, so the client's POST lands on the subresource. */

@@ -15,6 +15,7 @@ import { isOlder } from '../endpointslice/owned-cache.js';
 import type { EventRecorder } from '../events/recorder.js';
 import { AddressPool } from './pool.js';
 import { assignPoolAddresses, decideIngress, nodeAddresses, toLbService, toNodeAddressInfo, type LbService } from './reconcile.js';
+import { runOnInformers } from '../lib/start.js';
 
 const component = 'service-lb-controller';
 
@@ -31,17 +32,7 @@ const keyOf = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
 export function startServiceLbController(client: ApiClient, opts: ServiceLbControllerOptions = {}): RunningController {
   // A bad pool is a configuration error: refuse to start rather than hand out nothing.
   const pool = opts.lbPool?.length ? new AddressPool(opts.lbPool) : undefined;
-  const ownFactory = !opts.informers;
-  const factory = opts.informers ?? new InformerFactory(client);
-  const c = new ServiceLbController(client, factory, pool, opts);
-  factory.start();
-  return {
-    stop: async () => {
-      c.stop();
-      if (ownFactory) await factory.stop();
-    },
-    idle: () => c.idle(),
-  };
+  return runOnInformers(client, opts.informers, (factory) => new ServiceLbController(client, factory, pool, opts));
 }
 
 class ServiceLbController {
