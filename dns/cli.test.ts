@@ -23,7 +23,7 @@ test('runDns rejects bad flags before starting anything', async () => {
   await assert.rejects(runDns(['--nope']), /dns: Unknown option/);
 });
 
-test('svcnet dns serves the API server and stops on SIGTERM', { skip: skipWithoutDig }, async (t) => {
+test('svcnet dns serves the API server and stops on SIGTERM', { skip: skipWithoutDig, timeout: 120_000 }, async (t) => {
   const api = await startApiFixture();
   t.after(() => api.close());
   const port = await freeUdpPort();

@@ -15,7 +15,7 @@ import { readMessage } from './wire-read.js';
 
 if (!process.env.SVCNET_TEST_LOGS) setLogSink(() => {});
 
-test('controller: ready after sync, answers follow changes', async (t) => {
+test('controller: ready after sync, answers follow changes', { timeout: 120_000 }, async (t) => {
   const services = new FakeSource();
   const endpointSlices = new FakeSource();
   const namespaces = new FakeSource();

@@ -16,12 +16,14 @@ import { dig, skipWithoutDig } from './testing/dig.js';
 import { startFakeUpstream, soa } from './testing/fake-upstream.js';
 import { buildIndex, coreDnsServices, coreDnsSlices } from './testing/fixture.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { query, UdpClient } from './testing/raw-client.js';
+import { readMessage } from './wire-read.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 if (!process.env.SVCNET_TEST_LOGS) setLogSink(() => {});
 
-test('forwarding and caching through a loopback upstream', { skip: skipWithoutDig }, async (t) => {
+test('forwarding and caching through a loopback upstream', { skip: skipWithoutDig, timeout: 120_000 }, async (t) => {
   const up = await startFakeUpstream();
   t.after(() => up.close());
   up.set('example.test', RRType.A, { answer: [{ name: 'example.test', ttl: 300, type: 'A', address: '192.0.2.1' }] });
@@ -86,7 +88,7 @@ test('forwarding and caching through a loopback upstream', { skip: skipWithoutDi
   });
 });
 
-test('no upstream answering → SERVFAIL', { skip: skipWithoutDig }, async (t) => {
+test('no upstream answering → SERVFAIL', { skip: skipWithoutDig, timeout: 120_000 }, async (t) => {
   // A bound socket that never answers: the forwarder times out.
   const silent = dgram.createSocket('udp4');
   await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
@@ -96,6 +98,31 @@ test('no upstream answering → SERVFAIL', { skip: skipWithoutDig }, async (t) =
   t.after(() => dns.close());
   const r = await dig(dns.udpPort, 'example.test', 'A');
   assert.equal(r.status, 'SERVFAIL');
+});
+
+test('a dead upstream stops being asked first; identical questions in flight share one exchange', { timeout: 120_000 }, async (t) => {
+  const up = await startFakeUpstream();
+  t.after(() => up.close());
+  const silent = dgram.createSocket('udp4');
+  let silentAsked = 0;
+  silent.on('message', () => silentAsked++);
+  await new Promise<void>((r) => silent.bind(0, '127.0.0.1', () => r()));
+  t.after(() => silent.close());
+  for (let i = 0; i < 8; i++) up.set(`n${i}.test`, RRType.A, { answer: [{ name: `n${i}.test`, ttl: 60, type: 'A', address: `192.0.2.${i}` }] });
+  up.set('burst.test', RRType.A, { answer: [{ name: 'burst.test', ttl: 60, type: 'A', address: '192.0.2.99' }] });
+  const dns = await startDnsServer({ index: buildIndex([], []), listen: '127.0.0.1:0', upstreams: [`127.0.0.1:${silent.address().port}`, `127.0.0.1:${up.port}`], forwardTimeoutMs: 200, healthListen: '', readyListen: '', metricsListen: '' });
+  t.after(() => dns.close());
+  const c = new UdpClient(dns.udpPort);
+  t.after(() => c.close());
+  for (let i = 0; i < 8; i++) {
+    const r = readMessage((await c.exchange(query(`n${i}.test`, RRType.A), 3000))!);
+    assert.equal(r.rcode, Rcode.NOERROR, `n${i}.test answered`);
+  }
+  assert.ok(silentAsked <= 2, `the dead upstream was asked ${silentAsked} times (max_fails 2)`);
+
+  const replies = await Promise.all(Array.from({ length: 5 }, () => c.exchange(query('burst.test', RRType.A), 3000)));
+  assert.ok(replies.every((r) => r && readMessage(r).answer.length === 1));
+  assert.equal(up.asked.get(`burst.test ${RRType.A}`), 1, 'five clients, one upstream query');
 });
 
 test('cache: TTL countdown, clamp and expiry', () => {

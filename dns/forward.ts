@@ -28,6 +28,7 @@ interface Pending {
 }
 
 const ednsUdpSize = 1232;
+const maxFails = 2;
 
 export class Forwarder {
   readonly upstreams: readonly HostPort[];
@@ -35,6 +36,8 @@ export class Forwarder {
   readonly #metrics?: DnsMetrics;
   readonly #sockets = new Map<string, dgram.Socket>();
   readonly #pending = new Map<number, Pending>();
+  /** Consecutive failures per upstream (`host:port`). */
+  readonly #fails = new Map<string, number>();
   #closed = false;
 
   constructor(opts: ForwarderOptions) {
@@ -44,20 +47,36 @@ export class Forwarder {
     this.#metrics = opts.metrics;
   }
 
-  /** Asks the upstreams; `question` is the wire question (name, type, class). Null = nobody answered. */
+  /**
+   * Asks the upstreams; `question` is the wire question (name, type, class). Null = nobody
+   * answered. Upstreams that failed `maxFails` times in a row go to the back of the line until
+   * one answer from them (CoreDNS max_fails 2), so a dead resolver costs one timeout, not one per query.
+   */
   async query(question: Uint8Array, opts: { dnssecOk?: boolean } = {}): Promise<Answer | null> {
     if (this.#closed || this.upstreams.length === 0) return null;
-    const start = Math.floor(Math.random() * this.upstreams.length);
-    for (let i = 0; i < this.upstreams.length; i++) {
-      const up = this.upstreams[(start + i) % this.upstreams.length]!;
-      const answer = await this.#ask(up, question, opts.dnssecOk === true);
-      if (answer) return answer;
+    for (const up of this.#order()) {
+      const to = formatHostPort(up);
+      const answer = await this.#ask(up, to, question, opts.dnssecOk === true);
+      if (answer) {
+        this.#fails.delete(to);
+        return answer;
+      }
+      this.#fails.set(to, (this.#fails.get(to) ?? 0) + 1);
     }
+    if (this.upstreams.every((u) => (this.#fails.get(formatHostPort(u)) ?? 0) >= maxFails)) this.#metrics?.forwardBroken.inc([]);
     return null;
   }
 
-  async #ask(up: HostPort, question: Uint8Array, dnssecOk: boolean): Promise<Answer | null> {
-    const to = formatHostPort(up);
+  /** Healthy upstreams first, from a random start (CoreDNS policy random); failing ones after. */
+  #order(): HostPort[] {
+    const n = this.upstreams.length;
+    const start = Math.floor(Math.random() * n);
+    const rotated = Array.from({ length: n }, (_, i) => this.upstreams[(start + i) % n]!);
+    const healthy = rotated.filter((u) => (this.#fails.get(formatHostPort(u)) ?? 0) < maxFails);
+    return healthy.length === n ? rotated : [...healthy, ...rotated.filter((u) => !healthy.includes(u))];
+  }
+
+  async #ask(up: HostPort, to: string, question: Uint8Array, dnssecOk: boolean): Promise<Answer | null> {
     this.#metrics?.forwardRequests.inc([to]);
     const started = performance.now();
     let reply = await this.#udp(up, to, question, dnssecOk);

@@ -44,6 +44,7 @@ export class QueryHandler {
   readonly #encoded = { udp: new Map<string, CachedReply>(), tcp: new Map<string, CachedReply>() };
   #served = 0;
   #forwarding = 0;
+  readonly #inFlight = new Map<string, Promise<Answer | null>>();
 
   constructor(deps: HandlerDeps) {
     this.#d = deps;
@@ -141,12 +142,20 @@ export class QueryHandler {
       return hit.answer;
     }
     metrics.cacheMisses.inc([server, '.']);
-    const fresh = await forwarder.query(question, { dnssecOk });
-    if (!fresh) return null;
-    const sent = cache.put(key, fresh);
-    metrics.cacheEntries.set([server, 'success', '.'], cache.countOf('success'));
-    metrics.cacheEntries.set([server, 'denial', '.'], cache.countOf('denial'));
-    return sent;
+    // Identical questions in flight share one upstream exchange.
+    let inFlight = this.#inFlight.get(key);
+    if (!inFlight) {
+      inFlight = forwarder.query(question, { dnssecOk }).catch(() => null).then((fresh) => {
+        this.#inFlight.delete(key);
+        if (!fresh) return null;
+        const sent = cache.put(key, fresh);
+        metrics.cacheEntries.set([server, 'success', '.'], cache.countOf('success'));
+        metrics.cacheEntries.set([server, 'denial', '.'], cache.countOf('denial'));
+        return sent;
+      });
+      this.#inFlight.set(key, inFlight);
+    }
+    return inFlight;
   }
 
   #send(req: Buffer, q: Query, a: Answer, budget: number, proto: Proto, family: '1' | '2', started: number): Buffer {

@@ -20,7 +20,7 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000):
   }
 }
 
-test('svcnet dns against the API server', { skip: skipWithoutDig }, async (t) => {
+test('svcnet dns against the API server', { skip: skipWithoutDig, timeout: 120_000 }, async (t) => {
   const api = await startApiFixture();
   t.after(() => api.close());
   const dns = await startDnsServer({ kubeconfig: api.server.kubeconfigPath, listen: '127.0.0.1:0', upstreams: [], healthListen: '', readyListen: '127.0.0.1:0', metricsListen: '' });

@@ -31,7 +31,7 @@ function expectSvc1(reply: Buffer | null, id: number): void {
   assert.deepEqual(m.answer.map((r) => (r.type === 'A' ? r.address : r.type)), ['10.0.0.1']);
 }
 
-test('request rules P1-P8', async (t) => {
+test('request rules P1-P8', { timeout: 120_000 }, async (t) => {
   const dns = await start(t);
   const c = new UdpClient(dns.udpPort);
   t.after(() => c.close());
@@ -67,7 +67,7 @@ test('request rules P1-P8', async (t) => {
   assert.equal(e.edns?.udpSize, 1232);
 });
 
-test('IPv6 listen address: UDP and TCP on [::1]', async (t) => {
+test('IPv6 listen address: UDP and TCP on [::1]', { timeout: 120_000 }, async (t) => {
   const index = buildIndex(coreDnsServices, coreDnsSlices, ['testns']);
   let dns: RunningDns;
   try {
@@ -109,7 +109,7 @@ const seeds = [
   query('nope.testns.svc.cluster.local', RRType.AAAA),
 ];
 
-test('fuzz: random and mutated packets over UDP and TCP; valid queries stay correct', async (t) => {
+test('fuzz: random and mutated packets over UDP and TCP; valid queries stay correct', { timeout: 120_000 }, async (t) => {
   const dns = await start(t);
   const c = new UdpClient(dns.udpPort);
   t.after(() => c.close());

@@ -18,7 +18,7 @@ function examples(): Array<{ args: string[]; expected: string[] }> {
   return out;
 }
 
-test('README examples', { skip: skipWithoutDig }, async (t) => {
+test('README examples', { skip: skipWithoutDig, timeout: 120_000 }, async (t) => {
   const cases = examples();
   assert.ok(cases.length >= 5, 'the README has examples');
   const index = buildIndex(

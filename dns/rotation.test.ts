@@ -10,7 +10,7 @@ import { readMessage } from './wire-read.js';
 
 if (!process.env.SVCNET_TEST_LOGS) setLogSink(() => {});
 
-test('headless A answers rotate between replies; SRV and single answers do not change', async (t) => {
+test('headless A answers rotate between replies; SRV and single answers do not change', { timeout: 120_000 }, async (t) => {
   const index = buildIndex(coreDnsServices, coreDnsSlices, ['testns']);
   const dns = await startDnsServer({ index, listen: '127.0.0.1:0', upstreams: [], healthListen: '', readyListen: '', metricsListen: '' });
   t.after(() => dns.close());

@@ -37,7 +37,7 @@ async function start(): Promise<RunningDns> {
 
 const SOA30 = /^cluster\.local\. 30 IN SOA ns\.dns\.cluster\.local\. hostmaster\.cluster\.local\. \d+ 7200 1800 86400 30$/;
 
-test('dig against svcnet dns', { skip: skipWithoutDig }, async (t) => {
+test('dig against svcnet dns', { skip: skipWithoutDig, timeout: 120_000 }, async (t) => {
   const dns = await start();
   t.after(() => dns.close());
   const p = dns.udpPort;

@@ -42,7 +42,10 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
   });
   await new Promise<void>((res) => udp.bind(0, '127.0.0.1', () => res()));
   const port = udp.address().port;
+  const conns = new Set<net.Socket>();
   const tcp = net.createServer((sock) => {
+    conns.add(sock);
+    sock.on('close', () => conns.delete(sock));
     let buf = Buffer.alloc(0);
     sock.on('error', () => {});
     sock.on('data', (d) => {
@@ -67,6 +70,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     close: () =>
       new Promise((res) => {
         udp.close();
+        for (const c of conns) c.destroy();
         tcp.close(() => res());
       }),
   };
