@@ -54,8 +54,8 @@ export interface ResponseHead extends CommonHead {
 }
 
 const tokenChar = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Field values: visible ASCII, obs-text, space and tab (no NUL or other controls).
-const badValueChar = /[\x00-\x08\x0a-\x1f\x7f]/;
+// Anywhere in a head: visible ASCII, obs-text, space, tab and CRLF line ends (no NUL or other controls).
+const badHeadChar = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
 const targetPattern = /^\/[\x21-\x7e\x80-\xff]*$/;
 
 /** Parses `text` = head without the final CRLFCRLF. */
@@ -92,12 +92,25 @@ export function parseRequestHead(text: string, limits: HeadLimits = defaultHeadL
 export function parseResponseHead(text: string, limits: HeadLimits = defaultHeadLimits): ResponseHead {
   const lineEnd = text.indexOf('\r\n');
   const line = lineEnd < 0 ? text : text.slice(0, lineEnd);
-  const m = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(line);
-  if (!m) throw new HeadError(502, 'malformed status line');
-  const minor = Number(m[1]);
-  const head: ResponseHead = { status: Number(m[2]), reason: m[3] ?? '', minor, headers: [], contentLength: -1, chunked: false, close: minor === 0, upgrade: undefined, connectionTokens: undefined };
+  // "HTTP/1.x NNN[ reason]", checked by position (this runs once per proxied response).
+  const minorCode = line.charCodeAt(7);
+  if (!line.startsWith('HTTP/1.') || (minorCode !== 48 && minorCode !== 49) || line.charCodeAt(8) !== 32 || (line.length > 12 && line.charCodeAt(12) !== 32) || line.length < 12) {
+    throw new HeadError(502, 'malformed status line');
+  }
+  const status = Number(line.slice(9, 12));
+  if (!(status >= 100 && status <= 999) || !isDigits(line, 9, 12)) throw new HeadError(502, 'malformed status line');
+  const minor = minorCode - 48;
+  const head: ResponseHead = { status, reason: line.length > 13 ? line.slice(13) : '', minor, headers: [], contentLength: -1, chunked: false, close: minor === 0, upgrade: undefined, connectionTokens: undefined };
   parseFields(text, lineEnd, head, limits, false);
   return head;
+}
+
+function isDigits(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: string; expectContinue?: boolean }, limits: HeadLimits, isRequest: boolean): void {
@@ -108,6 +121,9 @@ function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: 
   let upgradeToken = false;
   let upgradeValue: string | undefined;
   let sawTe = false;
+  // One scan of the whole head for forbidden control characters instead of one per value (CR and
+  // LF only appear as line ends here: the head was split on CRLF and a bare CR or LF is caught).
+  if (badHeadChar.test(text)) throw new HeadError(bad, 'bad character in head');
   while (pos < text.length) {
     let end = text.indexOf('\r\n', pos);
     if (end < 0) end = text.length;
@@ -120,7 +136,7 @@ function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: 
     const name = fieldLine.slice(0, colon);
     if (!tokenChar.test(name)) throw new HeadError(bad, 'bad header name');
     const value = fieldLine.slice(colon + 1).trim();
-    if (badValueChar.test(value)) throw new HeadError(bad, 'bad header value');
+    if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) throw new HeadError(bad, 'bare CR or LF in a header');
     if (head.headers.length >= limits.maxHeaders * 2) throw new HeadError(isRequest ? 431 : 502, 'too many headers');
     head.headers.push(name, value);
     switch (name.length) {
