@@ -91,7 +91,10 @@ export async function benchProxy(opts: ProxyBenchOptions = {}): Promise<Record<s
       created = size;
       for (const mode of modes) {
         process.stderr.write(`bench proxy: ${size} services, ${mode}…\n`);
-        results.push({ services: size, endpoints: size * perService, mode, populateSeconds: round(populateSeconds, 1), ...(await measure(client, mode, size, perService, samplesFor(size), opts.connections ?? 50)) });
+        const result = { services: size, endpoints: size * perService, mode, populateSeconds: round(populateSeconds, 1), ...(await measure(client, mode, size, perService, samplesFor(size), opts.connections ?? 50)) };
+        results.push(result);
+        // Long runs: each result is on stderr as soon as it exists.
+        process.stderr.write(JSON.stringify(result) + '\n');
       }
     }
   } finally {
@@ -137,9 +140,12 @@ async function measure(client: ApiClient, mode: 'iptables' | 'nftables', size: n
     }
     // A new Service (last in KUBE-SERVICES order) backed by the one real pod.
     const name = `zzzz-last-${mode}`;
-    const svc = await client.create<KubeObject & { spec: { clusterIP: string } }>(servicesResource, 'default', serviceObject(name, { selector: { app: 'last' }, ports: [{ port: 80, targetPort: 8080 }] }) as KubeObject & { spec: { clusterIP: string } });
-    const synced = watcher.next(`default/${name}`);
+    // The slice first (its sync has no Service yet), so the Service write is the one measured.
+    const sliceSynced = watcher.next(`default/${name}`);
     await client.create(sliceResource, 'default', sliceObject(name, [{ ip: pod.ip, nodeName }]));
+    await sliceSynced;
+    const synced = watcher.next(`default/${name}`);
+    const svc = await client.create<KubeObject & { spec: { clusterIP: string } }>(servicesResource, 'default', serviceObject(name, { selector: { app: 'last' }, ports: [{ port: 80, targetPort: 8080 }] }) as KubeObject & { spec: { clusterIP: string } });
     const ack = performance.now();
     const e = await synced;
     const newServiceMs = round(Math.max(0, e.finishedAt - ack));
