@@ -169,6 +169,9 @@ test('a dead endpoint is skipped: GETs retried on another endpoint, all succeed'
   const urls = Array.from({ length: 10 }, () => `http://127.0.0.1:${port()}/`);
   const r = await curl(['-H', 'Host: a', '-w', '%{http_code} ', ...urls.flatMap((u) => ['-o', '/dev/null', u])]);
   assert.deepEqual(r.stdout.trim().split(' '), Array(10).fill('200'));
+  // A refused connection reached no backend: even a POST with a body is sent to the next endpoint.
+  const posts = await curl(['-H', 'Host: a', '-d', 'payload=1', '-w', '%{http_code} ', ...urls.flatMap((u) => ['-o', '/dev/null', u])]);
+  assert.deepEqual(posts.stdout.trim().split(' '), Array(10).fill('200'));
 });
 
 test('an upstream that dies mid-response: the client connection is cut, not given a wrong body', async () => {

@@ -35,6 +35,8 @@ export class Exchange implements UpstreamOwner {
   /** Request body bytes waiting for the upstream connection. */
   #queued: Buffer[] | undefined;
   #bodyBytesSent = 0;
+  /** Body bytes handed to an upstream socket (queued bytes not counted: they can still go elsewhere). */
+  #bodyWritten = 0;
   #resBuf: Buffer | undefined;
   #res: ResponseHead | undefined;
   #resFramer: BodyFramer | undefined;
@@ -90,7 +92,10 @@ export class Exchange implements UpstreamOwner {
     s.cork();
     s.write(this.#upstreamHead, 'latin1');
     let ok = true;
-    for (const b of queued) ok = s.write(b);
+    for (const b of queued) {
+      ok = s.write(b);
+      this.#bodyWritten += b.length;
+    }
     s.uncork();
     if (!ok) this.#pauseClientForUpstream();
   }
@@ -109,6 +114,7 @@ export class Exchange implements UpstreamOwner {
       if (this.#bodyBytesSent > 64 * 1024) this.#pauseClientForUpstream();
       return;
     }
+    this.#bodyWritten += chunk.length;
     if (!conn.socket.write(chunk)) this.#pauseClientForUpstream();
   }
 
@@ -349,6 +355,8 @@ export class Exchange implements UpstreamOwner {
 
   #canRetry(reason: string, conn: UpstreamConn | undefined): boolean {
     if (reason === 'protocol' || reason === 'timeout') return false;
+    // Nothing reached any backend (connect refused, e.g. a Pod shutting down): safe for every method.
+    if (reason === 'connect' && this.#bodyWritten === 0) return true;
     const noBody = this.#bodyBytesSent === 0 && this.requestFramer.done;
     if (!noBody) return false;
     // A reused connection closing before answering is the classic keep-alive race: safe to repeat.
@@ -388,7 +396,7 @@ export class Exchange implements UpstreamOwner {
       const conn = this.#conn;
       if (conn) this.client.plane.pools.discard(conn);
       this.#conn = undefined;
-      if (this.requestFramer.done && this.#bodyBytesSent === 0) {
+      if (this.#bodyWritten === 0) {
         (this.#tried ??= []).push(this.#endpoint!);
         if (this.#tried.length < maxTries && this.#tried.length < this.backend.endpoints.length) {
           this.start();
