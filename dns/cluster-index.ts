@@ -7,20 +7,20 @@
 import type { DnsEndpoint, DnsService, DnsSlice } from './model.js';
 import { serviceKey } from './model.js';
 
-/** An endpoint found by its label, with the slice whose ports apply to it. */
+/**
+ * An endpoint with the slice it came from (whose ports, namespace and service apply to it). One
+ * such object per endpoint serves both the label index and the PTR index.
+ */
 export interface NamedEndpoint {
   readonly slice: DnsSlice;
   readonly endpoint: DnsEndpoint;
 }
 
-/** One PTR candidate for an endpoint address. */
-export interface EndpointOwner {
-  readonly sliceKey: string;
-  readonly namespace: string;
-  readonly serviceName: string;
-  readonly hostname: string;
-  readonly ready: boolean;
-}
+/**
+ * A map whose values are one item or several: at 100,000 endpoints most keys hold a single
+ * endpoint, and a one-element array per key would cost more than the endpoint itself.
+ */
+type MultiMap<T> = Map<string, T | T[]>;
 
 export class ClusterIndex {
   readonly #services = new Map<string, DnsService>();
@@ -31,9 +31,10 @@ export class ClusterIndex {
   /** Namespaces known from a Namespace informer (CoreDNS asks its namespace cache). */
   readonly #namespaces = new Set<string>();
   readonly #clusterIpOwners = new Map<string, string[]>();
-  readonly #endpointOwners = new Map<string, EndpointOwner[]>();
+  /** Endpoint IP → the endpoints with that address (PTR answers). */
+  readonly #endpointOwners: MultiMap<NamedEndpoint> = new Map();
   /** `ns/svc` → endpoint label → the endpoints carrying it (endpoint-name questions without a scan). */
-  readonly #endpointsByLabel = new Map<string, Map<string, NamedEndpoint[]>>();
+  readonly #endpointsByLabel = new Map<string, MultiMap<NamedEndpoint>>();
   readonly #listeners = new Set<() => void>();
   #generation = 0;
   #serial = Math.floor(Date.now() / 1000);
@@ -78,7 +79,7 @@ export class ClusterIndex {
 
   /** Endpoints of a service whose label (hostname or dashed IP) is `label`. */
   endpointsNamed(namespace: string, name: string, label: string): readonly NamedEndpoint[] {
-    return this.#endpointsByLabel.get(serviceKey(namespace, name))?.get(label) ?? [];
+    return listOf(this.#endpointsByLabel.get(serviceKey(namespace, name))?.get(label));
   }
 
   namespaceExists(namespace: string): boolean {
@@ -90,8 +91,8 @@ export class ClusterIndex {
     return this.#clusterIpOwners.get(ip) ?? [];
   }
 
-  endpointOwners(ip: string): readonly EndpointOwner[] {
-    return this.#endpointOwners.get(ip) ?? [];
+  endpointOwners(ip: string): readonly NamedEndpoint[] {
+    return listOf(this.#endpointOwners.get(ip));
   }
 
   serviceByKey(key: string): DnsService | undefined {
@@ -104,7 +105,7 @@ export class ClusterIndex {
     if (old) this.#unindexService(key, old);
     else this.#serviceNamespaces.set(svc.namespace, (this.#serviceNamespaces.get(svc.namespace) ?? 0) + 1);
     this.#services.set(key, svc);
-    for (const ip of svc.clusterIPs) pushTo(this.#clusterIpOwners, ip, key);
+    for (const ip of svc.clusterIPs) (this.#clusterIpOwners.get(ip) ?? this.#clusterIpOwners.set(ip, []).get(ip)!).push(key);
     this.#changed();
   }
 
@@ -131,9 +132,9 @@ export class ClusterIndex {
     let byLabel = this.#endpointsByLabel.get(svcKey);
     if (!byLabel) this.#endpointsByLabel.set(svcKey, (byLabel = new Map()));
     for (const ep of slice.endpoints) {
-      pushTo(byLabel, ep.hostname, { slice, endpoint: ep });
-      const owner: EndpointOwner = { sliceKey: key, namespace: slice.namespace, serviceName: slice.serviceName, hostname: ep.hostname, ready: ep.ready };
-      pushTo(this.#endpointOwners, ep.address, owner);
+      const named: NamedEndpoint = { slice, endpoint: ep };
+      addTo(byLabel, ep.hostname, named);
+      addTo(this.#endpointOwners, ep.address, named);
     }
     this.#changed();
   }
@@ -153,7 +154,11 @@ export class ClusterIndex {
   }
 
   #unindexService(key: string, svc: DnsService): void {
-    for (const ip of svc.clusterIPs) removeFrom(this.#clusterIpOwners, ip, (k) => k === key);
+    for (const ip of svc.clusterIPs) {
+      const kept = (this.#clusterIpOwners.get(ip) ?? []).filter((k) => k !== key);
+      if (kept.length) this.#clusterIpOwners.set(ip, kept);
+      else this.#clusterIpOwners.delete(ip);
+    }
   }
 
   #removeSlice(key: string): boolean {
@@ -166,10 +171,10 @@ export class ClusterIndex {
     if (bySvc?.size === 0) this.#slicesByService.delete(svcKey);
     const byLabel = this.#endpointsByLabel.get(svcKey);
     if (byLabel) {
-      for (const ep of old.endpoints) removeFrom(byLabel, ep.hostname, (n) => n.slice === old);
+      for (const ep of old.endpoints) removeFrom(byLabel, ep.hostname, old);
       if (byLabel.size === 0) this.#endpointsByLabel.delete(svcKey);
     }
-    for (const ep of old.endpoints) removeFrom(this.#endpointOwners, ep.address, (o) => o.sliceKey === key);
+    for (const ep of old.endpoints) removeFrom(this.#endpointOwners, ep.address, old);
     return true;
   }
 
@@ -180,16 +185,22 @@ export class ClusterIndex {
   }
 }
 
-function pushTo<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+function listOf<T>(v: T | T[] | undefined): readonly T[] {
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
 }
 
-function removeFrom<T>(map: Map<string, T[]>, key: string, match: (v: T) => boolean): void {
-  const list = map.get(key);
-  if (!list) return;
-  const kept = list.filter((v) => !match(v));
-  if (kept.length) map.set(key, kept);
-  else map.delete(key);
+function addTo(map: MultiMap<NamedEndpoint>, key: string, value: NamedEndpoint): void {
+  const cur = map.get(key);
+  if (cur === undefined) map.set(key, value);
+  else if (Array.isArray(cur)) cur.push(value);
+  else map.set(key, [cur, value]);
+}
+
+/** Drops the entries of one slice under `key`. */
+function removeFrom(map: MultiMap<NamedEndpoint>, key: string, slice: DnsSlice): void {
+  const cur = map.get(key);
+  if (cur === undefined) return;
+  const kept = listOf(cur).filter((n) => n.slice !== slice);
+  if (kept.length === 0) map.delete(key);
+  else map.set(key, kept.length === 1 ? kept[0]! : kept);
 }

@@ -20,10 +20,10 @@ export function ptrTargets(index: ClusterIndex, zone: string, ip: string): strin
     if (svc) return [`${svc.name}.${svc.namespace}.svc.${zone}`];
   }
   const out = new Set<string>();
-  for (const owner of index.endpointOwners(ip)) {
-    const svc = index.service(owner.namespace, owner.serviceName);
-    if (!owner.ready && !svc?.publishNotReadyAddresses) continue;
-    out.add(`${owner.hostname}.${owner.serviceName}.${owner.namespace}.svc.${zone}`);
+  for (const { slice, endpoint } of index.endpointOwners(ip)) {
+    const svc = index.service(slice.namespace, slice.serviceName);
+    if (!endpoint.ready && !svc?.publishNotReadyAddresses) continue;
+    out.add(`${endpoint.hostname}.${slice.serviceName}.${slice.namespace}.svc.${zone}`);
   }
   return [...out];
 }
