@@ -27,7 +27,8 @@ test('svcnet dns serves the API server and stops on SIGTERM', { skip: skipWithou
   const api = await startApiFixture();
   t.after(() => api.close());
   const port = await freeUdpPort();
-  const cli = fileURLToPath(new URL('../cli/dns-command.ts', import.meta.url));
+  // From sources the sibling is .ts (run with tsx); from the compiled dist/ tree it is .js.
+  const cli = fileURLToPath(new URL(`../cli/dns-command.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
   const script = `import(${JSON.stringify(cli)}).then((m) => m.runDns(process.argv.slice(1))).then((code) => process.exit(code))`;
   const args = ['--kubeconfig', api.server.kubeconfigPath, '--listen', `127.0.0.1:${port}`, '--upstream', '127.0.0.1:9', '--ttl', '5', '--health-listen', '', '--ready-listen', '', '--metrics-listen', ''];
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SVCNET_LOG_LEVEL: 'error' } });

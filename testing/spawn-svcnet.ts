@@ -3,14 +3,10 @@
  * sources (tsx) or from the compiled dist/ tree.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { nodeScriptArgs } from './node-script.js';
 
 export function svcnetCommand(): { command: string; args: string[] } {
-  const ts = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-  const js = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-  if (import.meta.url.endsWith('.ts') && existsSync(ts)) return { command: process.execPath, args: ['--import', 'tsx', ts] };
-  return { command: process.execPath, args: [js] };
+  return { command: process.execPath, args: nodeScriptArgs('../cli/main', import.meta.url) };
 }
 
 export function spawnSvcnet(args: string[], env: NodeJS.ProcessEnv = process.env): ChildProcess {
@@ -19,7 +15,7 @@ export function spawnSvcnet(args: string[], env: NodeJS.ProcessEnv = process.env
 }
 
 /** Resolves with everything printed once `pattern` shows up on stdout. */
-export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { podNetnsName } from '../names.js';
+import { nodeScriptArgs } from '../../testing/node-script.js';
 
 export function canRunNodeTests(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (network namespaces)';
@@ -60,7 +61,7 @@ export class TestNode {
   }
 
   #startBridge(apiPort: number): Promise<number> {
-    const child = spawn('nsenter', [`--net=/run/netns/${this.netns}`, process.execPath, '--import', 'tsx', here('./port-bridge-child.ts')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = spawn('nsenter', [`--net=/run/netns/${this.netns}`, process.execPath, ...nodeScriptArgs('./port-bridge-child', import.meta.url)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.#bridge = child;
     return new Promise((resolve, reject) => {
       child.on('message', (m: { listening?: number; connected?: number; failed?: number; message?: string }, handle?: Server | Socket) => {
@@ -99,7 +100,7 @@ export class TestNode {
 
   startAgent(kubeconfig: string, extra: string[] = []): Promise<void> {
     const args = ['--kubeconfig', kubeconfig, '--hostname-override', `node-${this.netns.slice(-6)}`, '--node-ip', this.nodeIP, '--data-dir', this.dataDir, '--kubelet-listen', '0.0.0.0:10250', ...extra];
-    const child = spawn('nsenter', [`--net=/run/netns/${this.netns}`, process.execPath, '--import', 'tsx', here('./run-agent.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SVCNET_LOG_LEVEL: process.env.SVCNET_LOG_LEVEL ?? 'info' } });
+    const child = spawn('nsenter', [`--net=/run/netns/${this.netns}`, process.execPath, ...nodeScriptArgs('./run-agent', import.meta.url), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SVCNET_LOG_LEVEL: process.env.SVCNET_LOG_LEVEL ?? 'info' } });
     this.agent = child;
     child.stderr!.on('data', (d) => {
       this.agentLog += d;
