@@ -19,7 +19,11 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; stdout: ${out}; stderr: ${err}`)), timeoutMs);
+    // A child that misses its deadline is killed: a test that gives up on it must not leak it.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out waiting for ${pattern}; stdout: ${out}; stderr: ${err}`));
+    }, timeoutMs);
     child.stdout?.on('data', (d) => {
       out += d;
       if (pattern.test(out)) {

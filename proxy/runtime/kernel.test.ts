@@ -9,7 +9,7 @@ import { startApiFixture, type ApiFixture } from '../../testing/api-fixture.js';
 import { loadConnection } from '../../client/kubeconfig.js';
 import { ApiClient } from '../../client/rest.js';
 import { setLogSink } from '../../common/log.js';
-import { startProxy, type RunningProxy } from './index.js';
+import { cleanupProxyRules, startProxy, type RunningProxy } from './index.js';
 import { chiSquareCritical001, chiSquareUniform, Lab, labClientIP, labNodeIP, labPodCIDR, waitUntil, type Pod } from './testing/lab.js';
 import { createAll, nodeObject, serviceObject, servicesResource, sliceObject, sliceResource } from './testing/cluster-objects.js';
 
@@ -236,6 +236,14 @@ describe('proxy in the kernel', { skip }, () => {
         // Put it back for the other mode.
         await client.create(servicesResource, 'default', serviceObject('web', { type: 'NodePort', clusterIP: ips.web, selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, nodePort: ips.webNodePort }] }));
         await client.update(sliceResource, 'default', { ...((await client.get(sliceResource, 'default', 'web-svcnet')) as object), endpoints: [3, 4].map((i) => ({ addresses: [`10.244.0.1${i}`], conditions: { ready: true }, nodeName })) } as never);
+      });
+
+      test('--cleanup removes every chain, jump rule and the nftables table', async () => {
+        await proxy.close();
+        await cleanupProxyRules({ netns: lab.nodeNs });
+        const save = lab.exec(lab.nodeNs, 'iptables-save', []);
+        assert.doesNotMatch(save, /KUBE-/);
+        assert.doesNotMatch(lab.exec(lab.nodeNs, 'nft', ['list', 'tables']), /kube-proxy/);
       });
     });
   }
