@@ -74,7 +74,6 @@ export function httpsHandler(plane: DataPlane, certs: CertStore, listener: Liste
     handshakeTimeout: 10_000,
   });
   tlsServer.on('secureConnection', (socket: tls.TLSSocket) => {
-    socket.setNoDelay(true);
     if (socket.alpnProtocol === 'h2') (h2 ??= new H2Handler(plane, listener.localPort)).accept(socket);
     else new ClientConnection(socket, plane, listener);
   });

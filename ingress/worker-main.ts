@@ -31,7 +31,7 @@ async function begin(): Promise<void> {
   const access = init!.accessLog ? batchedAccessLog() : undefined;
   for (const s of [servers.http, servers.https]) {
     // A server received over IPC starts with default options; match the parent's.
-    if (s) (s as unknown as { allowHalfOpen: boolean; noDelay: boolean }).allowHalfOpen = true;
+    if (s) Object.assign(s as unknown as { allowHalfOpen: boolean; noDelay: boolean }, { allowHalfOpen: true, noDelay: true });
   }
   dp = await startDataPlane({ httpListen: '', httpsListen: '', servers, redirectHttpsPort: init!.redirectHttpsPort, accessLog: access ? (l) => access.line(l) : undefined, defaultCert: init!.defaultCert });
   if (latest) apply(latest);

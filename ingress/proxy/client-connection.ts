@@ -17,6 +17,8 @@ const log = logger('ingress');
 
 /** Pipelined bytes held while a request is in flight before reading from the client pauses. */
 const maxPendingBytes = 64 * 1024;
+/** How long a closing connection may take to flush its last response before it is cut. */
+const lingerMs = 5000;
 
 type Phase = 'idle' | 'head' | 'body' | 'wait' | 'tunnel' | 'closed';
 
@@ -41,14 +43,14 @@ export class ClientConnection implements Deadline {
   exchange: Exchange | undefined;
   #clientEnded = false;
   #pausedForPending = false;
-  #lingerTimer: NodeJS.Timeout | undefined;
 
   constructor(socket: Socket, plane: DataPlane, listener: ListenerInfo) {
     this.socket = socket;
     this.plane = plane;
     this.listener = listener;
-    this.remoteAddress = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    socket.setNoDelay(true);
+    const remote = socket.remoteAddress ?? '';
+    this.remoteAddress = remote.startsWith('::ffff:') ? remote.slice(7) : remote;
+    // TCP_NODELAY is already set by the listener (server option, or the HTTPS handler).
     plane.live.add(this);
     this.deadline = plane.now + plane.timeouts.headerMs;
     socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(chunk)));
@@ -264,6 +266,9 @@ export class ClientConnection implements Deadline {
 
   onDeadline(): void {
     switch (this.phase) {
+      case 'closed':
+        this.destroy();
+        return;
       case 'idle':
         this.endGracefully();
         return;
@@ -281,11 +286,9 @@ export class ClientConnection implements Deadline {
   endGracefully(): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
-    this.deadline = 0;
-    this.plane.live.delete(this);
     this.socket.end();
-    // A client that never reads must not hold the socket forever.
-    this.#lingerTimer = setTimeout(() => this.socket.destroy(), 5000).unref();
+    // A client that never reads must not hold the socket forever: the sweeper destroys it later.
+    this.deadline = this.plane.now + lingerMs;
   }
 
   destroy(): void {
@@ -295,7 +298,6 @@ export class ClientConnection implements Deadline {
   }
 
   #onClose(): void {
-    if (this.#lingerTimer) clearTimeout(this.#lingerTimer);
     this.phase = 'closed';
     this.plane.live.delete(this);
     const ex = this.exchange;
