@@ -33,7 +33,7 @@ test('svcnet dns serves the API server and stops on SIGTERM', { skip: skipWithou
   const args = ['--kubeconfig', api.server.kubeconfigPath, '--listen', `127.0.0.1:${port}`, '--upstream', '127.0.0.1:9', '--ttl', '5', '--health-listen', '', '--ready-listen', '', '--metrics-listen', ''];
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SVCNET_LOG_LEVEL: 'error' } });
   t.after(() => child.kill('SIGKILL'));
-  await waitForOutput(child, /serving on/);
+  await waitForOutput(child, /serving on/, 60_000);
   let r = await dig(port, 'kubernetes.default.svc.cluster.local', 'A');
   for (let i = 0; i < 50 && r.answer.length === 0; i++) {
     await new Promise((res) => setTimeout(res, 100));
