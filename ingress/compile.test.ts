@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileRoutes } from './compile.js';
 import { classPolicy } from './class-selection.js';
-import { matchRequest, normalizeHost, rewritePath } from './router/match.js';
+import { matchRequest, normalizeHost, normalizePath, rewritePath } from './router/match.js';
 import type { ClusterState, IngressInfo } from './model.js';
 import { backend, emptyState, ingress, path, serviceWithEndpoints, withServices } from './testing/state.js';
 
@@ -174,4 +174,25 @@ test('TLS: certificates per host from Secrets, oldest wins, missing secret repor
   assert.ok(problems.some((p) => p.reason === 'SecretNotFound' && p.ingress.name === 't2'));
   assert.equal(matchRequest(table, 'foo.bar.com', '/x')!.hostTls, true);
   assert.equal(matchRequest(table, 'plain.com', '/')!.hostTls, false);
+});
+
+test('paths are normalised for matching as nginx does (decoding, //, dot segments)', () => {
+  const cases: [string, string | undefined][] = [
+    ['/foo/bar', '/foo/bar'],
+    ['/public/../admin', '/admin'],
+    ['//foo///bar', '/foo/bar'],
+    ['/foo/./bar/', '/foo/bar/'],
+    ['/foo/.', '/foo/'],
+    ['/foo/bar/..', '/foo/'],
+    ['/%66oo', '/foo'],
+    ['/a/%2e%2e/b', '/b'],
+    ['/..', undefined],
+    ['/a/%00', undefined],
+    ['/a/%zz', undefined],
+    ['/', '/'],
+  ];
+  for (const [input, want] of cases) assert.equal(normalizePath(input), want, input);
+  const s = stateWith(ingress('n', { host: 'n.com', paths: [path('/admin', 'Exact', 'a'), path('/public', 'Prefix', 'b')] }));
+  const { table } = compileRoutes(s, classPolicy());
+  assert.equal(matchRequest(table, 'n.com', normalizePath('/public/../admin')!)?.backend.service, 'default/a');
 });

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import { logger } from '../../common/log.js';
-import { matchRequest, normalizeHost, rewritePath } from '../router/match.js';
+import { matchRequest, normalizeHost, normalizePath, rewritePath } from '../router/match.js';
 import { BodyFramer, FramingError } from './body-framer.js';
 import { Exchange } from './exchange.js';
 import { crlfcrlf, HeadError, parseRequestHead, type RequestHead } from './http-head.js';
@@ -152,7 +152,12 @@ export class ClientConnection implements Deadline {
   #route(head: RequestHead): boolean {
     const framer = head.chunked ? new BodyFramer('chunked') : new BodyFramer('length', head.contentLength > 0 ? head.contentLength : 0);
     const q = head.target.indexOf('?');
-    const path = q < 0 ? head.target : head.target.slice(0, q);
+    const rawPath = q < 0 ? head.target : head.target.slice(0, q);
+    const path = normalizePath(rawPath);
+    if (path === undefined) {
+      this.reject(400, 'bad request path');
+      return false;
+    }
     const host = normalizeHost(head.host ?? '');
     const match = matchRequest(this.plane.table, host, path);
     const isHead = head.method === 'HEAD';

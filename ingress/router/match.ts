@@ -25,6 +25,52 @@ export function normalizeHost(raw: string): string {
   return h.toLowerCase();
 }
 
+/**
+ * The path used for matching, normalised as nginx does before choosing a location: %XX decoded,
+ * `//` merged, `.` and `..` segments resolved. The request still goes upstream as sent. Returns
+ * undefined for paths nginx refuses (a `..` above the root, an encoded NUL, a bad escape). The
+ * common path (no `%`, no `//`, no `/.`) is returned untouched without any allocation.
+ */
+export function normalizePath(path: string): string | undefined {
+  if (path.indexOf('%') < 0 && path.indexOf('//') < 0 && path.indexOf('/.') < 0) return path;
+  let decoded = path;
+  if (path.indexOf('%') >= 0) {
+    decoded = '';
+    for (let i = 0; i < path.length; i++) {
+      const c = path[i];
+      if (c !== '%') {
+        decoded += c;
+        continue;
+      }
+      const hex = path.slice(i + 1, i + 3);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) return undefined;
+      const code = parseInt(hex, 16);
+      if (code === 0) return undefined;
+      decoded += String.fromCharCode(code);
+      i += 2;
+    }
+  }
+  const out: string[] = [];
+  const parts = decoded.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    const seg = parts[i];
+    const last = i === parts.length - 1;
+    if (seg === '' && !last) continue;
+    if (seg === '.') {
+      if (last) out.push('');
+      continue;
+    }
+    if (seg === '..') {
+      if (out.length === 0) return undefined;
+      out.pop();
+      if (last) out.push('');
+      continue;
+    }
+    out.push(seg);
+  }
+  return '/' + out.join('/');
+}
+
 export function findHost(table: RouteTable, host: string): HostRoutes | undefined {
   const exact = table.exact.get(host);
   if (exact) return exact;

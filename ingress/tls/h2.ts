@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
-import { matchRequest, normalizeHost, rewritePath } from '../router/match.js';
+import { matchRequest, normalizeHost, normalizePath, rewritePath } from '../router/match.js';
 import type { DataPlane } from '../proxy/plane.js';
 import { newRequestId } from '../proxy/forward-headers.js';
 import { reasonPhrase } from '../proxy/responses.js';
@@ -46,8 +46,8 @@ export class H2Handler {
     const host = normalizeHost(rawHost);
     const target = req.url || '/';
     const q = target.indexOf('?');
-    const path = q < 0 ? target : target.slice(0, q);
-    const match = matchRequest(this.#plane.table, host, path);
+    const path = normalizePath(q < 0 ? target : target.slice(0, q)) ?? '';
+    const match = path ? matchRequest(this.#plane.table, host, path) : undefined;
     const answer = (status: number) => {
       res.writeHead(status, { 'content-type': 'text/html', server: 'svcnet' });
       res.end(`<html><body><center><h1>${status} ${reasonPhrase(status)}</h1></center></body></html>\n`);
