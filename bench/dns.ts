@@ -9,6 +9,8 @@
  * The same file is the svcnet server child when started with `--dns-bench-child`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,8 +156,22 @@ function have(cmd: string, arg = '-V'): boolean {
   return spawnSync(cmd, [arg], { stdio: 'ignore' }).status !== null && spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 }
 
-function freePort(): number {
-  return 20000 + Math.floor(Math.random() * 20000);
+/** A port free for both TCP and UDP on 127.0.0.1 right now (servers bind both). */
+async function freePort(): Promise<number> {
+  for (;;) {
+    const tcp = net.createServer();
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', () => r()));
+    const port = (tcp.address() as net.AddressInfo).port;
+    const udp = dgram.createSocket('udp4');
+    const ok = await new Promise<boolean>((r) => {
+      udp.once('error', () => r(false));
+      udp.bind(port, '127.0.0.1', () => r(true));
+    });
+    await new Promise<void>((r) => tcp.close(() => r()));
+    if (ok) await new Promise<void>((r) => udp.close(() => r()));
+    else udp.close();
+    if (ok) return port;
+  }
 }
 
 async function waitForAnswer(port: number, name: string, timeoutMs = 60_000): Promise<void> {
@@ -247,7 +263,7 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     const probe = `${model.clusterIps[0]!.name}.${model.clusterIps[0]!.ns}.svc.${zone}`;
 
     // svcnet dns, pinned to CPU 0.
-    const svcPort = freePort();
+    const svcPort = await freePort();
     const childArgs = await childCommand(dir);
     const [svcCmd, svcArgv] = pinned(0, opts.nice, [process.execPath, '--expose-gc', ...childArgs, '--dns-bench-child', modelPath, String(svcPort)]);
     const svc = spawn(svcCmd, svcArgv, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -256,6 +272,7 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     svc.stdout!.on('data', (d) => (childReport += d));
     // The child reports once its index is built and its sockets listen.
     for (let i = 0; i < 6000 && !childReport.includes('\n') && svc.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
+    if (svc.exitCode !== null) throw new Error(`bench/dns: svcnet child exited with ${svc.exitCode}`);
     await waitForAnswer(svcPort, probe);
     const svcBuild = JSON.parse(childReport.split('\n')[0] || '{}');
     const svcnet = measure(svcPort, queries, seconds, opts.nice);
@@ -266,7 +283,7 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     const zones = zoneFiles(model);
     writeFileSync(join(dir, 'cluster.local.zone'), zones.forward);
     writeFileSync(join(dir, '10.zone'), zones.reverse);
-    const knotPort = freePort();
+    const knotPort = await freePort();
     writeFileSync(
       join(dir, 'knot.conf'),
       [
