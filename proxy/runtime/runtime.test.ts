@@ -10,17 +10,18 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 test('sync runner: a burst of 2 at once, then at most one run per min interval, requests coalesce', async () => {
   const runs: number[] = [];
   const t0 = Date.now();
-  const runner = new SyncRunner({ minIntervalMs: 200, maxIntervalMs: Infinity, burst: 2, fn: async () => void runs.push(Date.now() - t0) });
+  const runner = new SyncRunner({ minIntervalMs: 300, maxIntervalMs: Infinity, burst: 2, fn: async () => void runs.push(Date.now() - t0) });
   runner.start();
   for (let i = 0; i < 10; i++) {
     runner.run();
     await sleep(10);
   }
-  await sleep(500);
+  await sleep(700);
   await runner.stop();
-  assert.ok(runs.length >= 2 && runs.length <= 4, `runs at ${runs.join(',')}`);
-  assert.ok(runs[0]! < 30 && runs[1]! < 60, `the burst ran at once: ${runs.join(',')}`);
-  for (let i = 2; i < runs.length; i++) assert.ok(runs[i]! - runs[i - 1]! >= 150, `spaced by the min interval: ${runs.join(',')}`);
+  // Loose bounds: timers run late on a loaded machine, never early.
+  assert.ok(runs.length >= 2 && runs.length <= 5, `runs at ${runs.join(',')}`);
+  assert.ok(runs[1]! < 150, `the burst ran at once: ${runs.join(',')}`);
+  for (let i = 2; i < runs.length; i++) assert.ok(runs[i]! - runs[i - 1]! >= 250, `spaced by the min interval: ${runs.join(',')}`);
 });
 
 test('sync runner: retryAfter delays, a new request runs sooner, the periodic run is flagged', async () => {
