@@ -148,22 +148,21 @@ export class Exchange implements UpstreamOwner {
     }
   }
 
-  onUpstreamData(chunk: Buffer): void {
+  onUpstreamData(chunk: Buffer): boolean {
     if (this.#finished) {
       this.#upstreamDirty = true;
-      return;
+      return false;
     }
     this.client.deadline = this.client.plane.now + this.backend.options.readTimeoutMs;
-    if (this.#tunnel) {
-      this.#toClient(chunk);
-      return;
-    }
-    if (!this.#res) {
+    if (this.#tunnel) this.#toClient(chunk);
+    else if (!this.#res) {
       this.#resBuf = this.#resBuf ? Buffer.concat([this.#resBuf, chunk]) : chunk;
       this.#readResponseHeads();
-      return;
-    }
-    this.#forwardResponseBody(chunk, 0);
+    } else this.#forwardResponseBody(chunk, 0);
+    // A partial head kept for the next read must not point into the pool's reusable read buffer.
+    if (this.#resBuf && this.#resBuf.buffer === chunk.buffer) this.#resBuf = Buffer.from(this.#resBuf);
+    // A write that did not complete at once still references `chunk`.
+    return this.client.socket.writableLength > 0;
   }
 
   #readResponseHeads(): void {

@@ -10,7 +10,11 @@ import type { Endpoint } from '../model.js';
 
 export interface UpstreamOwner {
   onUpstreamConnect(conn: UpstreamConn): void;
-  onUpstreamData(chunk: Buffer): void;
+  /**
+   * `chunk` may live in a read buffer that is reused for the next read: returns true when it kept a
+   * reference to it (e.g. a socket write that did not complete at once), so a fresh buffer is used.
+   */
+  onUpstreamData(chunk: Buffer): boolean;
   onUpstreamClose(conn: UpstreamConn, err: Error | undefined): void;
   onUpstreamDrain(): void;
 }
@@ -25,6 +29,8 @@ export interface UpstreamConn {
   idleSince: number;
   error: Error | undefined;
 }
+
+const readBufferBytes = 64 * 1024;
 
 export interface PoolOptions {
   maxIdlePerEndpoint?: number;
@@ -112,18 +118,36 @@ export class UpstreamPools {
 
   #connect(ep: Endpoint, key: string, https: boolean, owner: UpstreamOwner): UpstreamConn {
     const at = this.#dial ? this.#dial(ep.host, ep.port) : ep;
-    const socket = https ? tls.connect({ host: at.host, port: at.port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }) : net.connect({ host: at.host, port: at.port });
-    const conn: UpstreamConn = { socket, key, owner, reused: false, connected: false, idleSince: 0, error: undefined };
+    let conn: UpstreamConn;
+    // Plain connections read into one reusable buffer (`onread`): no per-read allocation and no
+    // Readable stream bookkeeping on the hottest path. TLS sockets have no such option.
+    let readBuf = Buffer.allocUnsafe(readBufferBytes);
+    const onread = {
+      buffer: () => readBuf,
+      callback: (n: number, buf: Uint8Array): boolean => {
+        const owner = conn.owner;
+        if (!owner) {
+          socket.destroy(); // an idle connection must not talk
+          return false;
+        }
+        if (owner.onUpstreamData((buf as Buffer).subarray(0, n))) readBuf = Buffer.allocUnsafe(readBufferBytes);
+        return true;
+      },
+    };
+    const socket = https ? tls.connect({ host: at.host, port: at.port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] }) : net.connect({ host: at.host, port: at.port, onread });
+    conn = { socket, key, owner, reused: false, connected: false, idleSince: 0, error: undefined };
     this.#all.add(conn);
     socket.setNoDelay(true);
     socket.on(https ? 'secureConnect' : 'connect', () => {
       conn.connected = true;
       conn.owner?.onUpstreamConnect(conn);
     });
-    socket.on('data', (chunk: Buffer) => {
-      if (conn.owner) conn.owner.onUpstreamData(chunk);
-      else socket.destroy(); // an idle connection must not talk
-    });
+    if (https) {
+      socket.on('data', (chunk: Buffer) => {
+        if (conn.owner) conn.owner.onUpstreamData(chunk);
+        else socket.destroy();
+      });
+    }
     socket.on('drain', () => conn.owner?.onUpstreamDrain());
     socket.on('error', (err) => (conn.error = err));
     socket.on('close', () => {
