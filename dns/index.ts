@@ -36,6 +36,8 @@ export interface DnsServerOptions {
   zone?: string;
   ttl?: number;
   pods?: PodsMode;
+  /** CoreDNS `ignore empty_service`. */
+  ignoreEmptyService?: boolean;
   /** Max TTL of forwarded answers in the cache (kubeadm `cache 30`). */
   cacheMaxTtl?: number;
   forwardTimeoutMs?: number;
@@ -66,7 +68,7 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
   const ttl = opts.ttl ?? defaultRecordsConfig.ttl;
   if (!Number.isInteger(ttl) || ttl < 0 || ttl > 3600) throw new SvcnetError('InvalidArgument', `dns: ttl must be 0..3600, got ${ttl}`);
   const cacheMaxTtl = opts.cacheMaxTtl ?? 30;
-  const records: RecordsConfig = { ...defaultRecordsConfig, zone, ttl, pods: opts.pods ?? defaultRecordsConfig.pods, dnsVersionTtl: Math.min(28800, cacheMaxTtl || 28800), nsAddresses: nsAddressesFor(listen) };
+  const records: RecordsConfig = { ...defaultRecordsConfig, zone, ttl, pods: opts.pods ?? defaultRecordsConfig.pods, ignoreEmptyService: opts.ignoreEmptyService === true, dnsVersionTtl: Math.min(28800, cacheMaxTtl || 28800), nsAddresses: nsAddressesFor(listen) };
   const upstreams = opts.upstreams ? opts.upstreams.map((u) => parseHostPort(u)) : upstreamsFromResolvConf(listen, opts.resolvConf);
   const metrics = new DnsMetrics(`dns://${formatHostPort(listen)}`);
   const forwarder = new Forwarder({ upstreams, timeoutMs: opts.forwardTimeoutMs, metrics });

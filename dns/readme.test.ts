@@ -6,11 +6,14 @@ import { setLogSink } from '../common/log.js';
 import { startDnsServer } from './index.js';
 import { digRaw, skipWithoutDig } from './testing/dig.js';
 import { buildIndex, slice, svc } from './testing/fixture.js';
+import { join } from 'node:path';
+import { repoRoot } from '../demo/paths.js';
 
 if (!process.env.SVCNET_TEST_LOGS) setLogSink(() => {});
 
 function examples(): Array<{ args: string[]; expected: string[] }> {
-  const text = readFileSync(new URL('./README.md', import.meta.url), 'utf8');
+  // README.md stays in the sources (tsc does not copy it into dist/).
+  const text = readFileSync(join(repoRoot(), 'dns', 'README.md'), 'utf8');
   const out: Array<{ args: string[]; expected: string[] }> = [];
   for (const block of text.matchAll(/```\n\$ dig ([^\n]+)\n([\s\S]*?)```/g)) {
     out.push({ args: block[1]!.split(' '), expected: block[2]!.trim().split('\n') });

@@ -135,6 +135,20 @@ test('not yet synced: NXDOMAIN becomes SERVFAIL, positive answers stay (T39)', (
   assert.ok(found !== 'forward' && found.rcode === Rcode.NOERROR && found.answer.length === 1);
 });
 
+test('ignore empty_service (T40)', () => {
+  const index = buildIndex(coreDnsServices, coreDnsSlices, ['testns']);
+  const cfg = { ...coreDnsCfg, ignoreEmptyService: true };
+  run(
+    [
+      { q: 'svcempty.testns.svc.cluster.local.', t: 'A', rcode: NX, soa: SOA5 },
+      { q: 'svc1.testns.svc.cluster.local.', t: 'A', answer: ['svc1.testns.svc.cluster.local. 5 IN A 10.0.0.1'] },
+      { q: 'external.testns.svc.cluster.local.', t: 'CNAME', answer: ['external.testns.svc.cluster.local. 5 IN CNAME ext.interwebs.test.'] },
+    ],
+    cfg,
+    index,
+  );
+});
+
 test('pods insecure (T42)', () => {
   const index = buildIndex(coreDnsServices, coreDnsSlices, ['testns', 'podns']);
   const cfg = { ...coreDnsCfg, pods: 'insecure' as const };

@@ -29,6 +29,8 @@ export interface RecordsConfig {
   readonly dnsService: { readonly namespace: string; readonly name: string };
   /** Glue for `ns.dns.<zone>` when that Service does not exist (CoreDNS: the server's own IPs). */
   readonly nsAddresses: readonly string[];
+  /** CoreDNS `ignore empty_service`: a ClusterIP Service without ready endpoints is NXDOMAIN. */
+  readonly ignoreEmptyService?: boolean;
 }
 
 export const defaultRecordsConfig: RecordsConfig = {

@@ -71,11 +71,17 @@ function serviceResults(lk: Lookup, svc: DnsService, q: ServiceQuery): Result[] 
     }
     return out;
   }
+  if (lk.cfg.ignoreEmptyService && !hasReadyEndpoint(lk, svc)) return out;
   for (const p of svc.ports) {
     if (!portMatches(p, q)) continue;
     for (const ip of svc.clusterIPs) out.push({ host: ip, port: p.port, target: base, cname: false });
   }
   return out;
+}
+
+function hasReadyEndpoint(lk: Lookup, svc: DnsService): boolean {
+  for (const slice of lk.index.slicesOf(svc.namespace, svc.name)) if (slice.endpoints.some((ep) => ep.ready || svc.publishNotReadyAddresses)) return true;
+  return false;
 }
 
 function portMatches(p: { name: string; protocol: string }, q: ServiceQuery): boolean {
