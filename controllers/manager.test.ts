@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { kubectlAvailable } from '../testing/api-fixture.js';
 import { eventually, startTestCluster } from './replicaset/test-cluster.js';
+import { defaultFixturesDir } from '../demo/paths.js';
 
-const fixtures = '/work/shared/fixtures/walkthrough';
+const fixtures = defaultFixturesDir();
 
 test('walkthrough §2: the Service gets the Deployment pods as endpoints', { skip: !kubectlAvailable() && 'kubectl not installed', timeout: 90_000 }, async (t) => {
   const c = await startTestCluster();

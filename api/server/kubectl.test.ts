@@ -8,6 +8,8 @@ import test, { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultFixturesDir } from '../../demo/paths.js';
 import { kubectlAvailable, startApiFixture, tableRows, type ApiFixture } from '../../testing/api-fixture.js';
 import * as m from './testdata/manifests.js';
 
@@ -296,8 +298,8 @@ test('kubectl against svcnet (reference §11)', { skip, timeout: 240_000 }, asyn
   });
 
   await t.test('manifests written for extensions/v1beta1 and networking.k8s.io/v1beta1 apply, re-apply and are stored as v1', async () => {
-    const fixtures = new URL('../../../shared/fixtures/walkthrough/', import.meta.url);
-    const legacy = readFileSync(new URL('kubia-ingress-legacy.yaml', fixtures), 'utf8');
+    const fixtures = defaultFixturesDir();
+    const legacy = readFileSync(join(fixtures, 'kubia-ingress-legacy.yaml'), 'utf8');
     const file = f.file('legacy-ing.yaml', legacy);
     const name = /name: (\S+)/.exec(legacy)![1];
     assert.match(await ok(`apply -f ${file}`), new RegExp(`ingress\\.(extensions|networking\\.k8s\\.io)/${name} created`));
@@ -314,7 +316,7 @@ test('kubectl against svcnet (reference §11)', { skip, timeout: 240_000 }, asyn
     const old = JSON.parse(await ok(`get ingress.v1beta1.extensions ${name} -o json`));
     assert.equal(old.apiVersion, 'extensions/v1beta1');
     assert.ok(old.spec.rules[0].http.paths[0].backend.serviceName);
-    const fanout = f.file('fanout.yaml', readFileSync(new URL('fanout-rewrite-legacy.yaml', fixtures), 'utf8'));
+    const fanout = f.file('fanout.yaml', readFileSync(join(fixtures, 'fanout-rewrite-legacy.yaml'), 'utf8'));
     assert.match(await ok(`apply -f ${fanout}`), / created$/m);
   });
 

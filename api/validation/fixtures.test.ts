@@ -6,8 +6,9 @@ import { fieldErrorText } from '../errors.js';
 import { findByKind } from '../resources.js';
 import type { KubeObject } from '../types.js';
 import { applyDefaults, convertLegacyIngress, isLegacyIngress, validateObject } from './index.js';
+import { defaultFixturesDir } from '../../demo/paths.js';
 
-const dir = '/work/shared/fixtures/walkthrough';
+const dir = defaultFixturesDir();
 
 /** Every manifest in the walkthrough; documents without a kind (patch files) are not objects. */
 function manifests(): { file: string; obj: KubeObject }[] {

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { KubeObject } from '../types.js';
 import { convertLegacyIngress, isLegacyIngress } from './index.js';
+import { defaultFixturesDir } from '../../demo/paths.js';
 
-const load = (file: string) => parse(readFileSync(`/work/shared/fixtures/walkthrough/${file}`, 'utf8')) as KubeObject;
+const load = (file: string) => parse(readFileSync(`${defaultFixturesDir()}/${file}`, 'utf8')) as KubeObject;
 const svcPath = (path: string, name: string, number: number) => ({ path, pathType: 'ImplementationSpecific', backend: { service: { name, port: { number } } } });
 
 test('kubia-ingress-legacy.yaml converts to networking.k8s.io/v1', () => {

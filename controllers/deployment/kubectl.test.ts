@@ -10,10 +10,11 @@ import { findResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/types.js';
 import { kubectlAvailable, tableRows } from '../../testing/api-fixture.js';
 import { eventually, startTestCluster, type TestCluster } from '../replicaset/test-cluster.js';
+import { defaultFixturesDir } from '../../demo/paths.js';
 
 const pods = findResource('', 'v1', 'pods')!;
 const safe = '[bcdfghjklmnpqrstvwxz2456789]';
-const walkthroughDeploy = '/work/shared/fixtures/walkthrough/nginx-deploy.yaml';
+const walkthroughDeploy = `${defaultFixturesDir()}/nginx-deploy.yaml`;
 
 async function json<T = KubeObject & { items: KubeObject[] }>(c: TestCluster, args: string): Promise<T> {
   const r = await c.fixture.kubectl(`${args} -o json`);

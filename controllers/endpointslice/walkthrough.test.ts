@@ -12,8 +12,9 @@ import { startMirroringController } from '../mirroring/controller.js';
 import { createNode, podManifest, ri, startTestCluster, waitFor } from './cluster-testing.js';
 import { startEndpointSliceController } from './controller.js';
 import type { EndpointSlice } from './slice.js';
+import { defaultFixturesDir } from '../../demo/paths.js';
 
-const fixtures = '/work/shared/fixtures/walkthrough';
+const fixtures = defaultFixturesDir();
 const skip = kubectlAvailable() ? false : 'kubectl is not installed';
 
 test('walkthrough §2: Service endpoints through kubectl', { skip, timeout: 120_000 }, async (t) => {

@@ -5,8 +5,9 @@ import { kubectlAvailable, tableRows } from '../../testing/api-fixture.js';
 import { createNode, ri, setNodeStatus, startTestCluster, waitFor } from '../endpointslice/cluster-testing.js';
 import { EventRecorder } from '../events/recorder.js';
 import { startServiceLbController } from './controller.js';
+import { defaultFixturesDir } from '../../demo/paths.js';
 
-const fixtures = '/work/shared/fixtures/walkthrough';
+const fixtures = defaultFixturesDir();
 const skip = kubectlAvailable() ? false : 'kubectl is not installed';
 
 async function externalIP(fx: { kubectl(a: string): Promise<{ stdout: string }> }, name: string): Promise<string> {

@@ -68,8 +68,9 @@ export const ingressSteps: Step[] = [
     ],
     withinMs: 30_000,
     check: ([fanout, kubiaApply, foo, kubia]) => {
-      if (!appliedLine(fanout, 'ingress.networking.k8s.io/test')) return fail(`expected "ingress.networking.k8s.io/test created" from the extensions/v1beta1 manifest, saw: ${saw(fanout)}`);
-      if (!appliedLine(kubiaApply, 'ingress.networking.k8s.io/kubia')) return fail(`expected "ingress.networking.k8s.io/kubia created" from the extensions/v1beta1 manifest, saw: ${saw(kubiaApply)}`);
+      // kubectl names the object in the manifest's group: ingress.extensions/<name>, as 1.21 did.
+      if (!appliedLine(fanout, 'ingress.extensions/test')) return fail(`expected "ingress.extensions/test created" (or configured) from the extensions/v1beta1 manifest, saw: ${saw(fanout)}`);
+      if (!appliedLine(kubiaApply, 'ingress.extensions/kubia')) return fail(`expected "ingress.extensions/kubia created" (or configured) from the extensions/v1beta1 manifest, saw: ${saw(kubiaApply)}`);
       const bad = echoed(foo, 's1', '/', 'foo.bar.com/foo (legacy ingress.kubernetes.io/rewrite-target)');
       if (bad) return bad;
       return /^You've hit kubia-/.test(kubia.stdout) ? pass() : fail(`expected "You've hit kubia-…" for kubia.example.com/kubia, saw: ${saw(kubia)}`);
