@@ -70,7 +70,9 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<RunningDns
   const cacheMaxTtl = opts.cacheMaxTtl ?? 30;
   const records: RecordsConfig = { ...defaultRecordsConfig, zone, ttl, pods: opts.pods ?? defaultRecordsConfig.pods, ignoreEmptyService: opts.ignoreEmptyService === true, dnsVersionTtl: Math.min(28800, cacheMaxTtl || 28800), nsAddresses: nsAddressesFor(listen) };
   const upstreams = opts.upstreams ? opts.upstreams.map((u) => parseHostPort(u)) : upstreamsFromResolvConf(listen, opts.resolvConf);
-  const metrics = new DnsMetrics(`dns://${formatHostPort(listen)}`);
+  // CoreDNS names a server listening on every address `dns://:53`.
+  const wildcard = listen.host === '0.0.0.0' || listen.host === '::';
+  const metrics = new DnsMetrics(wildcard ? `dns://:${listen.port}` : `dns://${formatHostPort(listen)}`);
   const forwarder = new Forwarder({ upstreams, timeoutMs: opts.forwardTimeoutMs, metrics });
   const cache = new AnswerCache({ maxTtl: cacheMaxTtl });
   const handler = new QueryHandler({ index, records, forwarder, cache, metrics });
