@@ -145,7 +145,7 @@ test('rewrite-target with capture groups (fact 33) and the walkthrough fan-out',
   }
 });
 
-test('proxy-body-size: 2 MiB over the 1m default → 413; raised limit passes the body intact (fact 32)', async () => {
+test('proxy-body-size: 2 MiB over the 1m default → 413; raised limit passes the body intact (fact 32)', async (t) => {
   h.apply(
     stateOf({
       svcs: svcs(),
@@ -156,9 +156,10 @@ test('proxy-body-size: 2 MiB over the 1m default → 413; raised limit passes th
     }),
   );
   const big = Buffer.alloc(2 * 1024 * 1024, 97);
-  const { writeFileSync } = await import('node:fs');
+  const { writeFileSync, rmSync } = await import('node:fs');
   const file = `/tmp/svcnet-ingress-body-${process.pid}`;
   writeFileSync(file, big);
+  t.after(() => rmSync(file, { force: true }));
   const [s1] = await curlStatus(['-H', 'Host: small.com', '--data-binary', `@${file}`, h.http + '/up']);
   assert.equal(s1, 413);
   const [s2, body] = await curlStatus(['-H', 'Host: big.com', '--data-binary', `@${file}`, h.http + '/up']);
