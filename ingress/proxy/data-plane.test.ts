@@ -187,6 +187,25 @@ test('an upstream that dies mid-response: the client connection is cut, not give
   assert.equal(statuses(text)[0], 502);
 });
 
+test('a large upload that queues up while the upstream connection opens is delivered whole', async () => {
+  let received = 0;
+  let expected = -1;
+  const p = await rawBackend((s, data) => {
+    if (expected < 0) {
+      const m = /content-length: (\d+)/i.exec(data);
+      expected = m ? Number(m[1]) : 0;
+      received += data.length - (data.indexOf('\r\n\r\n') + 4);
+    } else received += data.length;
+    if (received >= expected) s.write(`HTTP/1.1 200 OK\r\nContent-Length: ${String(received).length}\r\n\r\n${received}`);
+  });
+  h.apply(stateOf({ svcs: [serviceOf('sink', [{ address: '127.0.0.1', port: p }])], ingresses: [ingress('all', { annotations: { 'nginx.ingress.kubernetes.io/proxy-body-size': '0' }, defaultBackend: { service: 'sink', port: 80 } })] }));
+  const body = Buffer.alloc(512 * 1024, 98);
+  // Head and a big first slice in one write: the body queues before the fresh connection opens.
+  const { text } = await exchange(port(), Buffer.concat([Buffer.from(`POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]), 5000);
+  assert.equal(statuses(text)[0], 200);
+  assert.match(text, new RegExp(`\r\n\r\n${body.length}$`));
+});
+
 test('WebSocket / Upgrade passthrough', async () => {
   h.apply(stateOf({ svcs: [serviceOf('echo', [echo])], ingresses: [ingress('all', { defaultBackend: { service: 'echo', port: 80 } })] }));
   const text = await new Promise<string>((resolve) => {

@@ -98,6 +98,11 @@ export class Exchange implements UpstreamOwner {
     }
     s.uncork();
     if (!ok) this.#pauseClientForUpstream();
+    else if (this.#waitingUpstreamDrain) {
+      // The client was paused while its body queued up waiting for this connection.
+      this.#waitingUpstreamDrain = false;
+      this.client.socket.resume();
+    }
   }
 
   sendBody(chunk: Buffer): void {
