@@ -29,6 +29,8 @@ export interface DnsBenchOptions {
    * processes' time slices otherwise land in the latency figures of whichever server is busier.
    */
   nice?: number;
+  /** Extra node flags for the svcnet child, e.g. ['--max-semi-space-size=64'] (fewer scavenges, shorter tail). */
+  nodeFlags?: string[];
 }
 
 /** `nice -n N taskset -c CPU …`, or just `taskset -c CPU …`. */
@@ -217,11 +219,18 @@ function dnsperf(port: number, file: string, seconds: number, nice: number | und
   return run;
 }
 
-function measure(port: number, file: string, seconds: number, nice: number | undefined): { peak: PerfRun; half: PerfRun } {
+/**
+ * Half of the goal rate (17,000 qps per core): the same offered load for both servers, whatever
+ * their peaks. At this rate the latency tail is mostly the machine's own measurement floor.
+ */
+const floorQps = 8500;
+
+function measure(port: number, file: string, seconds: number, nice: number | undefined): { peak: PerfRun; half: PerfRun; halfOfGoal: PerfRun } {
   dnsperf(port, file, 2, nice); // warm-up: JIT, caches
   const peak = dnsperf(port, file, seconds, nice);
   const half = dnsperf(port, file, seconds, nice, peak.qps / 2);
-  return { peak, half };
+  const halfOfGoal = dnsperf(port, file, seconds, nice, floorQps);
+  return { peak, half, halfOfGoal };
 }
 
 /** This file bundled to plain JS with esbuild (tsx's own dependency); tsx as the fallback. */
@@ -265,7 +274,7 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     // svcnet dns, pinned to CPU 0.
     const svcPort = await freePort();
     const childArgs = await childCommand(dir);
-    const [svcCmd, svcArgv] = pinned(0, opts.nice, [process.execPath, '--expose-gc', ...childArgs, '--dns-bench-child', modelPath, String(svcPort)]);
+    const [svcCmd, svcArgv] = pinned(0, opts.nice, [process.execPath, '--expose-gc', ...(opts.nodeFlags ?? []), ...childArgs, '--dns-bench-child', modelPath, String(svcPort)]);
     const svc = spawn(svcCmd, svcArgv, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(svc);
     let childReport = '';
@@ -323,13 +332,18 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     return {
       model: { services, endpoints: services * perService, headlessServices: model.headless.length, zoneRecords: zones.forward.split('\n').length + zones.reverse.split('\n').length },
       queryMix: '50% service A, 10% SRV, 10% headless A (10 records), 10% PTR, 20% search-path NXDOMAIN',
-      method: `dnsperf -c 4 -q 200 -l ${seconds} on CPU 1, server on CPU 0${opts.nice ? `, both at nice ${opts.nice}` : ''}; half load = -Q peak/2 with per-query latencies (-v)`,
+      method: `dnsperf -c 4 -q 200 -l ${seconds} on CPU 1, server on CPU 0${opts.nice ? `, both at nice ${opts.nice}` : ''}; half load = -Q peak/2 with per-query latencies (-v); halfOfGoal = -Q ${floorQps} (half of 17,000)`,
       loadAverageAtStart: loadavg().map((l) => round(l, 1)),
+      svcnetNodeFlags: opts.nodeFlags ?? [],
       lookupsInProcess: lookups,
       svcnet: { ...svcnet, rssMiB: svcRss, indexBuildMs: svcBuild.buildMs, rssAfterBuildMiB: svcBuild.rssMiB, heapAfterBuildMiB: svcBuild.heapUsedMiB },
       knot: { ...knotRun, rssMiB: knotRss },
       ratios: { qps: round(svcnet.peak.qps / knotRun.peak.qps, 2), p99AtHalf: round((svcnet.half.p99Ms ?? NaN) / (knotRun.half.p99Ms ?? NaN), 2) },
-      goals: { qpsPerCore: { want: 17000, got: svcnet.peak.qps, met: svcnet.peak.qps >= 17000 }, p99AtHalfMs: { want: 1, got: svcnet.half.p99Ms, met: (svcnet.half.p99Ms ?? Infinity) < 1 } },
+      goals: {
+        qpsPerCore: { want: 17000, got: svcnet.peak.qps, met: svcnet.peak.qps >= 17000 },
+        p99AtHalfOfGoalMs: { want: 1, got: svcnet.halfOfGoal.p99Ms, met: (svcnet.halfOfGoal.p99Ms ?? Infinity) < 1 },
+        p99AtHalfOfOwnPeakMs: { want: 1, got: svcnet.half.p99Ms, met: (svcnet.half.p99Ms ?? Infinity) < 1 },
+      },
     };
   } finally {
     for (const c of children) await stop(c);
@@ -385,5 +399,5 @@ if (childAt >= 0) {
     process.exit(1);
   });
 } else if (argv[1] && argv[1].endsWith('bench/dns.ts')) {
-  benchDns({ seconds: Number(process.env.DNS_BENCH_SECONDS ?? 10), nice: process.env.DNS_BENCH_NICE ? Number(process.env.DNS_BENCH_NICE) : undefined }).then((r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'));
+  benchDns({ seconds: Number(process.env.DNS_BENCH_SECONDS ?? 10), nice: process.env.DNS_BENCH_NICE ? Number(process.env.DNS_BENCH_NICE) : undefined, nodeFlags: process.env.DNS_BENCH_NODE_FLAGS?.split(' ').filter(Boolean) }).then((r) => process.stdout.write(JSON.stringify(r, null, 2) + '\n'));
 }
