@@ -68,7 +68,11 @@ export class PodManager {
     const uid = p.metadata.uid!;
     let w = this.workers.get(uid);
     if (!w) {
-      // A pod that already finished its life elsewhere (terminal phase before we saw it) is left alone.
+      // A pod that finished before this agent knew it (no record): never run it again; only finish its deletion.
+      if (p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed') {
+        if (p.metadata.deletionTimestamp) void this.#ctx.client.delete(pods, p.metadata.namespace, p.metadata.name!, { gracePeriodSeconds: 0, preconditions: { uid } }).catch(() => {});
+        return;
+      }
       w = new PodWorker(p, this.#ctx, (done) => this.workers.delete(done.uid));
       this.workers.set(uid, w);
     } else w.pod = { ...p, status: p.status };

@@ -162,6 +162,23 @@ describe('agent on a test node', { skip, timeout: 240_000 }, () => {
     await waitFor('not ready again', async () => ((await getPod(client, 'probed'))?.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'False' ? true : undefined), 10_000);
   });
 
+  it('runs the echo server and kubia stand-ins', async () => {
+    await client.create(podsRI, 'default', podManifest('echo', nodeName, { containers: [{ name: 'c', image: 'gcr.io/k8s-staging-gateway-api/echo-basic:v20240412', env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }] }));
+    await client.create(podsRI, 'default', podManifest('kubia', nodeName, { containers: [{ name: 'c', image: 'luksa/kubia' }] }));
+    const [echo, kubia] = await Promise.all([waitReady(client, 'echo'), waitReady(client, 'kubia')]);
+    const e = await waitFor('echo answers', () => {
+      const r = node.run('curl', ['-s', '--max-time', '2', '-H', 'Host: foo.example', `http://${echo.status!.podIP}:3000/some/path?q=1`]);
+      return r.code === 0 ? r : undefined;
+    }, 10_000, 200);
+    const body = JSON.parse(e.stdout) as { pod: string; namespace: string; path: string; host: string; method: string; podIP: string };
+    assert.deepEqual([body.pod, body.namespace, body.path, body.host, body.method, body.podIP], ['echo', 'default', '/some/path?q=1', 'foo.example', 'GET', echo.status!.podIP]);
+    const k = await waitFor('kubia answers', () => {
+      const r = node.run('curl', ['-s', '--max-time', '2', `http://${kubia.status!.podIP}:8080/`]);
+      return r.code === 0 ? r : undefined;
+    }, 10_000, 200);
+    assert.equal(k.stdout, "You've hit kubia\n");
+  });
+
   it('leaves an unknown image waiting with ErrImagePull and a Warning event', async () => {
     await client.create(podsRI, 'default', podManifest('mystery', nodeName, { containers: [{ name: 'c', image: 'example.com/mystery:1' }] }));
     const p = await waitFor('image pull error', async () => {
