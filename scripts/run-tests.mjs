@@ -22,5 +22,7 @@ if (files.length === 0) {
   console.error(`no test files under dist/ matching "${filter}"`);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// --test-force-exit: a file whose tests have all finished exits even if a handle it leaked would
+// keep it alive (otherwise the whole run hangs); --test-timeout: a stuck test fails, not hangs.
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-force-exit', '--test-timeout=600000', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
