@@ -82,6 +82,25 @@ describe('agent on a test node', { skip, timeout: 240_000 }, () => {
     assert.match(curl.stdout, /Welcome to nginx/);
   });
 
+  it('shows pods in kubectl get -o wide and describe as a real cluster does', async () => {
+    const get = await fx.kubectl(['get', 'pods', 'web-1', '-o', 'wide']);
+    assert.equal(get.code, 0, get.stderr);
+    const row = get.stdout.trim().split('\n')[1].split(/\s{2,}/);
+    assert.deepEqual(row.slice(0, 5), ['web-1', '1/1', 'Running', '0', row[4]]);
+    assert.match(row[5], /^10\.244\./);
+    assert.equal(row[6], nodeName);
+    const describe = await fx.kubectl(['describe', 'pod', 'web-1']);
+    assert.equal(describe.code, 0, describe.stderr);
+    assert.match(describe.stdout, /Container ID:\s+svcnet:\/\//);
+    assert.match(describe.stdout, /State:\s+Running/);
+    assert.match(describe.stdout, /Ready\s+True/);
+    assert.match(describe.stdout, /Normal\s+Started\s+\S+\s+kubelet\s+Started container nginx/);
+    const node = await fx.kubectl(['describe', 'node', nodeName]);
+    assert.equal(node.code, 0, node.stderr);
+    assert.match(node.stdout, /PodCIDR:\s+10\.244\./);
+    assert.match(node.stdout, /Container Runtime Version:\s+svcnet:\/\/0\.1\.0/);
+  });
+
   it('gives ClusterFirst pods the cluster resolv.conf, hosts and hostname; exec reports exit codes', async () => {
     await client.create(podsRI, 'default', podManifest('pod', nodeName, { containers: [{ name: 'pod', image: 'alpine', command: ['sleep', 'infinity'], env: [{ name: 'MY_POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }, { name: 'GREETING', value: 'hi $(MY_POD)' }] }] }));
     const pod = await waitReady(client, 'pod');
