@@ -2,24 +2,27 @@
  * `npm run bench`: runs the benchmarks and writes each one's results to bench/results/<name>.json
  * (and prints them). BENCH=name[,name] picks some; BENCH_SMALL=1 runs reduced sizes.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../demo/paths.js';
 import { benchApiServer } from './api-server.js';
 import { benchWalkthrough } from '../demo/bench.js';
+import { benchEndpointSlices } from './controllers.js';
+import { benchDns } from './dns.js';
+import { benchIngress } from './ingress.js';
+import { benchProxy } from './proxy.js';
+import { benchAgent } from './agent.js';
 
 const small = process.env.BENCH_SMALL === '1';
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   walkthrough: () => benchWalkthrough(),
+  controllers: () => benchEndpointSlices(small ? { services: 100, podsPerService: 10, flips: 200 } : {}),
+  dns: () => benchDns(small ? { services: 1000, seconds: 5 } : {}),
+  proxy: () => benchProxy(small ? { sizes: [100, 1000] } : {}),
+  ingress: () => benchIngress(),
+  agent: () => benchAgent(small ? { pods: 20 } : {}),
   'api-server': () => benchApiServer(small ? { services: 1000, slices: 100, endpointsPerSlice: 100, concurrency: 16 } : { services: 10_000, slices: 1000, endpointsPerSlice: 100, concurrency: 16 }),
 };
-
-/** The repository root (the nearest folder up with a package.json), from src or from dist. */
-function repoRoot(): string {
-  let dir = fileURLToPath(new URL('.', import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return dir;
-}
 
 async function main(): Promise<void> {
   const chosen = (process.env.BENCH ?? Object.keys(benches).join(',')).split(',').filter(Boolean);
