@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:https';
 import { spawnSvcnet, waitForOutput } from '../testing/spawn-svcnet.js';
 import { apiRequest, targetFromKubeconfig, type ApiTarget } from '../testing/api-request.js';
 import { percentile, round, rssMiB, summarize } from './stats.js';
+import { runConcurrently, watchEvents } from './load.js';
 
 export interface ApiBenchOptions {
   services: number;
@@ -18,34 +18,12 @@ export interface ApiBenchOptions {
   concurrency: number;
 }
 
-async function runConcurrently(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) await task(next++);
-    }),
-  );
-}
-
 /** Opens a watch and records when each named object first arrives. */
 function watchArrivals(t: ApiTarget, path: string, rv: string, arrivals: Map<string, number>): { close(): void } {
-  const req = request(new URL(`${path}?watch=true&resourceVersion=${rv}`, t.url), { ca: t.ca, headers: { Authorization: `Bearer ${t.token}` } }, (res) => {
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const now = performance.now();
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        const name = /"name":"([^"]+)"/.exec(line)?.[1];
-        if (name && !arrivals.has(name)) arrivals.set(name, now);
-      }
-    });
+  return watchEvents<{ object?: { metadata?: { name?: string } } }>(t, path, rv, (ev, at) => {
+    const name = ev.object?.metadata?.name;
+    if (name && !arrivals.has(name)) arrivals.set(name, at);
   });
-  req.end();
-  return { close: () => req.destroy() };
 }
 
 export async function benchApiServer(opts: ApiBenchOptions): Promise<Record<string, unknown>> {

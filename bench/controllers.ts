@@ -9,13 +9,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { apiRequest, targetFromKubeconfig, type ApiTarget } from '../testing/api-request.js';
 import { spawnSvcnet, svcnetCommand, waitForOutput } from '../testing/spawn-svcnet.js';
 import { percentile, round, rssMiB, summarize } from './stats.js';
+import { runConcurrently, watchEvents } from './load.js';
 
 export interface ControllerBenchOptions {
   services?: number;
@@ -29,36 +29,6 @@ export interface ControllerBenchOptions {
 }
 
 const goalP99Ms = 50;
-
-async function runConcurrently(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) await task(next++);
-    }),
-  );
-}
-
-/** Watches `path` and calls `onLine(event, now)` for every event. */
-function watchEvents(t: ApiTarget, path: string, rv: string, onEvent: (ev: WatchLine, at: number) => void): { close(): void } {
-  const req = request(new URL(`${path}?watch=true&resourceVersion=${rv}`, t.url), { ca: t.ca, headers: { Authorization: `Bearer ${t.token}` } }, (res) => {
-    let buf = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      const now = performance.now();
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        onEvent(JSON.parse(line) as WatchLine, now);
-      }
-    });
-  });
-  req.on('error', () => undefined);
-  req.end();
-  return { close: () => req.destroy() };
-}
 
 interface WatchLine {
   object?: {
@@ -155,11 +125,11 @@ export async function benchEndpointSlices(opts: ControllerBenchOptions = {}): Pr
     const podRv = (await apiRequest(t, 'GET', '/api/v1/pods?limit=1')).json().metadata.resourceVersion;
     const inSlice = new Arrivals();
     const podSeen = new Arrivals();
-    const sliceWatch = watchEvents(t, '/apis/discovery.k8s.io/v1/endpointslices', sliceRv, (ev, at) => {
+    const sliceWatch = watchEvents<WatchLine>(t, '/apis/discovery.k8s.io/v1/endpointslices', sliceRv, (ev, at) => {
       for (const e of ev.object?.endpoints ?? []) if (e.conditions?.ready && e.targetRef?.name) inSlice.report(e.targetRef.name, at);
     });
     // The same watch on pods: what the API server alone costs, for comparison.
-    const podWatch = watchEvents(t, '/api/v1/pods', podRv, (ev, at) => {
+    const podWatch = watchEvents<WatchLine>(t, '/api/v1/pods', podRv, (ev, at) => {
       const ready = ev.object?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
       if (ready && ev.object?.metadata?.name) podSeen.report(ev.object.metadata.name, at);
     });

@@ -17,6 +17,7 @@ import { startProxy, type SyncEvent } from '../proxy/runtime/index.js';
 import { Lab, labPodCIDR } from '../proxy/runtime/testing/lab.js';
 import { nodeObject, nodesResource, serviceObject, servicesResource, sliceObject, sliceResource } from '../proxy/runtime/testing/cluster-objects.js';
 import { percentile, round, summarize } from './stats.js';
+import { runConcurrently } from './load.js';
 
 export interface ProxyBenchOptions {
   sizes?: number[];
@@ -32,13 +33,6 @@ const nodeName = 'svcnet-bench-node';
 /** Distinct fake endpoint addresses outside the pod and service ranges. */
 function fakeEndpointIP(n: number): string {
   return `10.${128 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
-}
-
-async function runConcurrently(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < total) await task(next++);
-  }));
 }
 
 /** Waits for the first successful sync that included a given service ("ns/name"). */
