@@ -37,7 +37,7 @@ export const serviceSteps: Step[] = [
     title: 'the cluster IP answers, spreading requests over all five pods',
     needs: ['agent', 'proxy'],
     run: [
-      `for i in $(seq ${requests}); do curl -s -o /dev/null -w '%{http_code}\\n' -A svcnet-demo-2.3 http://{{clusterIP}}; done | sort | uniq -c`,
+      `for i in $(seq ${requests}); do curl -s -m 5 -o /dev/null -w '%{http_code}\\n' -A svcnet-demo-2.3 http://{{clusterIP}}; done | sort | uniq -c`,
       "kubectl logs -l app=nginx --prefix --tail=-1 | grep svcnet-demo-2.3 | cut -d' ' -f1 | sort | uniq -c",
     ],
     withinMs: 30_000,
@@ -70,7 +70,7 @@ export const serviceSteps: Step[] = [
       'kubectl get pods -l app=nginx -o wide',
       "kubectl get endpoints nginx -o jsonpath='{.subsets[*].addresses[*].ip}'",
       "kubectl get service nginx -o jsonpath='{.spec.clusterIP}'",
-      'curl -s http://{{clusterIP}}',
+      'curl -s -m 5 http://{{clusterIP}}',
     ],
     withinMs: 60_000,
     provides: ['podIP', 'podName'],

@@ -41,7 +41,7 @@ export const nodePortSteps: Step[] = [
     needs: ['agent', 'proxy', 'dns'],
     run: [
       'wget -O - http://{{nodeAddress}}:{{nodePort}}',
-      { cmd: 'curl -s http://{{nodeAddress}}:{{nodePort}}', where: 'client' },
+      { cmd: 'curl -s -m 5 http://{{nodeAddress}}:{{nodePort}}', where: 'client' },
       'kubectl exec -ti pod -- wget -O - http://nginx',
     ],
     withinMs: 15_000,
