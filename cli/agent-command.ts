@@ -21,6 +21,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     return 0;
   }
   const str = (k: keyof typeof agentFlags) => (values[k] as string) || undefined;
+  const shutdown = untilSignal(); // before starting: see untilSignal
   const agent = await startAgent({
     kubeconfig: str('kubeconfig'),
     nodeName: str('hostname-override'),
@@ -32,7 +33,7 @@ export async function runAgent(argv: string[]): Promise<number> {
     dataDir: str('data-dir') ?? defaultDataDir(),
   });
   process.stdout.write(`agent ready: node ${agent.nodeName}, pod CIDR ${agent.podCIDR}, kubelet API on port ${agent.kubeletPort}\n`);
-  const sig = await untilSignal();
+  const sig = await shutdown;
   process.stderr.write(`svcnet agent: ${sig}, shutting down${values['remove-pods-on-exit'] ? ' and removing pods' : ' (pods keep running)'}\n`);
   await agent.close({ removePods: Boolean(values['remove-pods-on-exit']) });
   return 0;

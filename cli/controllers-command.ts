@@ -15,13 +15,14 @@ export async function runControllers(argv: string[]): Promise<number> {
     process.stdout.write(flagHelp('controllers', 'Runs the controllers (deployments, replica sets, scheduler, garbage collector, namespaces, endpoints) against an API server.', controllersFlags));
     return 0;
   }
+  const shutdown = untilSignal(); // before starting: see untilSignal
   const manager = await startControllers({
     kubeconfig: (values.kubeconfig as string) || undefined,
     lbPool: (values['lb-pool'] as string[] | undefined) ?? [],
     hostname: (values['hostname-override'] as string) || hostname(),
   });
   process.stdout.write('controllers running\n');
-  const sig = await untilSignal();
+  const sig = await shutdown;
   process.stderr.write(`svcnet controllers: ${sig}, shutting down\n`);
   await manager.stop();
   return 0;

@@ -25,6 +25,7 @@ export async function runDns(argv: string[]): Promise<number> {
   const pods = values.pods as string;
   if (pods !== 'insecure' && pods !== 'disabled') throw new CliError(`dns: --pods must be insecure or disabled, got ${JSON.stringify(pods)}`);
   const upstreams = values.upstream as string[] | undefined;
+  const shutdown = untilSignal(); // before starting: see untilSignal
   const dns = await startDnsServer({
     kubeconfig: (values.kubeconfig as string) || undefined,
     listen: values.listen as string,
@@ -37,7 +38,7 @@ export async function runDns(argv: string[]): Promise<number> {
     metricsListen: values['metrics-listen'] as string,
   });
   process.stdout.write(`svcnet dns serving on ${values.listen as string} (udp+tcp port ${dns.udpPort})\n`);
-  const sig = await untilSignal();
+  const sig = await shutdown;
   process.stderr.write(`svcnet dns: ${sig}, shutting down\n`);
   await dns.close();
   return 0;

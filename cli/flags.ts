@@ -49,11 +49,18 @@ export function defaultDataDir(): string {
   return `${process.env.HOME ?? '.'}/.local/share/svcnet`;
 }
 
-/** Resolves when SIGTERM or SIGINT arrives. */
+let signalled: Promise<string> | undefined;
+
+/**
+ * Resolves when SIGTERM or SIGINT arrives. Daemons call it before they start anything, so a
+ * signal sent the moment they print "ready" (or while they start) is caught and leads to a clean
+ * shutdown instead of the default action, which kills the process with nothing cleaned up.
+ */
 export function untilSignal(): Promise<string> {
-  return new Promise((resolve) => {
+  signalled ??= new Promise((resolve) => {
     const on = (sig: string) => () => resolve(sig);
     process.once('SIGTERM', on('SIGTERM'));
     process.once('SIGINT', on('SIGINT'));
   });
+  return signalled;
 }

@@ -23,6 +23,7 @@ export async function runIngress(argv: string[]): Promise<number> {
   for (const a of publish) if (!/^[A-Za-z0-9.:-]+$/.test(a)) throw new CliError(`ingress: --publish-status-address ${JSON.stringify(a)} is not an address or host name`);
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) throw new CliError(`ingress: --workers must be an integer 1-64, got ${JSON.stringify(values.workers)}`);
+  const shutdown = untilSignal(); // before starting: see untilSignal
   const ingress = await startIngress({
     workers,
     kubeconfig: (values.kubeconfig as string) || undefined,
@@ -34,7 +35,7 @@ export async function runIngress(argv: string[]): Promise<number> {
     accessLog: !(values['disable-access-log'] as boolean),
   });
   process.stdout.write(`svcnet ingress serving: http ${ingress.httpPort || 'off'}, https ${ingress.httpsPort || 'off'}, status ${ingress.statusPort || 'off'}\n`);
-  const sig = await untilSignal();
+  const sig = await shutdown;
   process.stderr.write(`svcnet ingress: ${sig}, shutting down\n`);
   await ingress.close();
   return 0;

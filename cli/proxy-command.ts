@@ -39,6 +39,7 @@ export async function runProxy(argv: string[], out: { write(text: string): unkno
     out.write('svcnet proxy: removed iptables chains and jump rules and the nftables kube-proxy table\n');
     return 0;
   }
+  const shutdown = untilSignal(); // before starting: see untilSignal
   let proxy;
   try {
     proxy = await startProxy({
@@ -56,7 +57,7 @@ export async function runProxy(argv: string[], out: { write(text: string): unkno
     throw err;
   }
   out.write(`svcnet proxy running in ${proxy.mode} mode${proxy.ports.healthz ? ` (healthz :${proxy.ports.healthz})` : ''}\n`);
-  const sig = await untilSignal();
+  const sig = await shutdown;
   process.stderr.write(`svcnet proxy: ${sig}, shutting down (rules stay in place; --cleanup removes them)\n`);
   await proxy.close();
   return 0;

@@ -24,9 +24,10 @@ export function serverOptionsFromFlags(values: Record<keyof typeof serverFlags, 
 export async function runServer(argv: string[]): Promise<number> {
   const values = parseCommand(argv, serverFlags, 'server', 'Runs the Kubernetes API server with its embedded store.');
   if (!values) return 0;
+  const shutdown = untilSignal(); // before starting: see untilSignal
   const server = await startApiServer(serverOptionsFromFlags(values));
   process.stdout.write(`API server ready at ${server.url}\nkubeconfig: ${server.kubeconfigPath}\n  export KUBECONFIG=${server.kubeconfigPath}\n`);
-  const sig = await untilSignal();
+  const sig = await shutdown;
   process.stderr.write(`svcnet server: ${sig}, shutting down\n`);
   await server.close();
   return 0;

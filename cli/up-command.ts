@@ -25,6 +25,7 @@ const upFlags = {
 export async function runUp(argv: string[]): Promise<number> {
   const values = parseCommand(argv, upFlags, 'up', 'Starts the svcnet stack in one process and keeps it running until SIGTERM/SIGINT.');
   if (!values) return 0;
+  const shutdown = untilSignal(); // before starting: see untilSignal
   const started = Date.now();
   const server = serverOptionsFromFlags(values);
   const dataDir = server.dataDir;
@@ -58,7 +59,7 @@ export async function runUp(argv: string[]): Promise<number> {
       '',
     ].join('\n'),
   );
-  const sig = await untilSignal();
+  const sig = await shutdown;
   process.stderr.write(`svcnet up: ${sig}, shutting down\n`);
   await stack.stop();
   removePidFile(dataDir);

@@ -133,6 +133,8 @@ export class TestNode {
     await done;
     clearTimeout(timer);
     this.agent = undefined;
+    // A clean shutdown exits 0; anything else (killed by the signal, a crash) means cleanup did not run.
+    if (a.exitCode !== 0) throw new Error(`agent did not exit cleanly (code ${a.exitCode}, signal ${a.signalCode}): ${this.agentLog.slice(-2000)}`);
   }
 
   run(cmd: string, args: string[]): { code: number; stdout: string; stderr: string } {
