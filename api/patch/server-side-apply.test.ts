@@ -1,22 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError } from '../errors.js';
+import { rejection } from '../../testing/api-error.js';
 import { applyServerSideApply } from './index.js';
 
 type Obj = Record<string, any>;
 
 const t0 = new Date('2025-01-01T00:00:00.123Z');
 const t1 = new Date('2025-01-02T00:00:00Z');
-
-function rejection(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `expected ApiError, got ${e}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 const manifest = (labels: Record<string, string>, ports: Obj[] = [{ port: 80, targetPort: 8080 }]): Obj => ({
   apiVersion: 'v1',

@@ -1,19 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError } from '../errors.js';
+import { rejection } from '../../testing/api-error.js';
 import { applyStrategicMergePatch } from './index.js';
 
 type Obj = Record<string, any>;
-
-function rejection(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `expected ApiError, got ${e}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 const service = (): Obj => ({
   apiVersion: 'v1',

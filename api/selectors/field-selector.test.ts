@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError } from '../errors.js';
+import { rejection } from '../../testing/api-error.js';
 import { findResource, type ResourceInfo } from '../resources.js';
 import type { KubeObject } from '../types.js';
 import { parseFieldSelector } from './index.js';
@@ -16,16 +16,6 @@ const nodes = resource('', 'nodes');
 const services = resource('', 'services');
 const ingresses = resource('networking.k8s.io', 'ingresses');
 const replicasets = resource('apps', 'replicasets');
-
-function rejection(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `expected ApiError, got ${e}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 function pod(name: string, nodeName: string, phase: string): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName }, status: { phase, podIPs: [{ ip: '10.0.0.5' }] } };

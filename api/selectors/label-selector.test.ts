@@ -1,17 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError } from '../errors.js';
+import { rejection } from '../../testing/api-error.js';
 import { labelSelectorFromSpec, parseLabelSelector } from './index.js';
-
-function rejection(fn: () => unknown): ApiError {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof ApiError, `expected ApiError, got ${e}`);
-    return e;
-  }
-  assert.fail('expected a rejection');
-}
 
 test('a space between key and value is rejected with the apiserver text (reference §6.3)', () => {
   const err = rejection(() => parseLabelSelector('a b'));
