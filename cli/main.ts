@@ -3,17 +3,6 @@
  * The `svcnet` command. Each subcommand runs one component (or, for `up`, all of them in one
  * process); flags are kebab-case and named as the upstream component names them.
  */
-import { runServer } from './server-command.js';
-import { runUp } from './up-command.js';
-import { runKubeconfig } from './kubeconfig-command.js';
-import { runDown } from './down-command.js';
-import { runStatus } from './status-command.js';
-import { runControllers } from './controllers-command.js';
-import { runDns } from './dns-command.js';
-import { runAgent } from './agent-command.js';
-import { runIngress } from './ingress-command.js';
-import { runProxy } from './proxy-command.js';
-import { runDemo } from './demo-command.js';
 import { kubernetesVersion, svcnetVersion } from '../api/server/version.js';
 import { CliError } from './flags.js';
 
@@ -38,31 +27,33 @@ Commands:
 Run 'svcnet <command> --help' for a command's flags.
 `;
 
+// Each command's module is imported only when that command runs: `svcnet version` or `status`
+// should not pay for loading the API server, the agent and the proxy.
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'server':
-      return runServer(rest);
+      return (await import('./server-command.js')).runServer(rest);
     case 'up':
-      return runUp(rest);
+      return (await import('./up-command.js')).runUp(rest);
     case 'kubeconfig':
-      return runKubeconfig(rest);
+      return (await import('./kubeconfig-command.js')).runKubeconfig(rest);
     case 'down':
-      return runDown(rest);
+      return (await import('./down-command.js')).runDown(rest);
     case 'controllers':
-      return runControllers(rest);
+      return (await import('./controllers-command.js')).runControllers(rest);
     case 'dns':
-      return runDns(rest);
+      return (await import('./dns-command.js')).runDns(rest);
     case 'agent':
-      return runAgent(rest);
+      return (await import('./agent-command.js')).runAgent(rest);
     case 'ingress':
-      return runIngress(rest);
+      return (await import('./ingress-command.js')).runIngress(rest);
     case 'proxy':
-      return runProxy(rest);
+      return (await import('./proxy-command.js')).runProxy(rest);
     case 'demo':
-      return runDemo(rest);
+      return (await import('./demo-command.js')).runDemo(rest);
     case 'status':
-      return runStatus(rest);
+      return (await import('./status-command.js')).runStatus(rest);
     case 'version':
       process.stdout.write(`svcnet ${svcnetVersion} (Kubernetes API ${kubernetesVersion}, node ${process.version})\n`);
       return 0;

@@ -2,7 +2,7 @@
  * `svcnet up`: every component in one process. For now the API server; the other components
  * join here as they are built (see the README's "not done yet").
  */
-import { startStack, componentNames, type ComponentName } from './stack.js';
+import { startStack, componentNames, type ComponentName, type Stack } from './stack.js';
 import { CliError, parseCommand, untilSignal, type FlagSpec } from './flags.js';
 import { serverFlags, serverOptionsFromFlags } from './server-command.js';
 import { removePidFile, runningPid, writePidFile } from './pidfile.js';
@@ -49,16 +49,7 @@ export async function runUp(argv: string[]): Promise<number> {
     onReady: (name, summary, ms) => process.stdout.write(`✓ ${name.padEnd(12)} ${summary} (${ms} ms)\n`),
   });
   writePidFile(dataDir);
-  process.stdout.write(
-    [
-      '',
-      `svcnet is up in ${Date.now() - started} ms. Data dir: ${dataDir}`,
-      `  API server:  ${stack.server.url}`,
-      `  kubeconfig:  ${stack.server.kubeconfigPath}`,
-      `  export KUBECONFIG=${stack.server.kubeconfigPath}`,
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(upSummary(stack, dataDir, Date.now() - started));
   const sig = await shutdown;
   process.stderr.write(`svcnet up: ${sig}, shutting down\n`);
   await stack.stop();
@@ -69,4 +60,21 @@ export async function runUp(argv: string[]): Promise<number> {
 function proxyModeFlag(v: string): 'iptables' | 'nftables' {
   if (v === 'iptables' || v === 'nftables') return v;
   throw new CliError(`up: --proxy-mode must be iptables or nftables (ipvs needs a kernel with IPVS; render it with \`svcnet proxy render --mode ipvs\`), got ${JSON.stringify(v)}`);
+}
+
+/** The closing lines of `svcnet up`: where everything is and how to use it. */
+function upSummary(stack: Stack, dataDir: string, ms: number): string {
+  const { node, dns, ingress, proxyMode } = stack.summary;
+  const lines = [
+    '',
+    `svcnet is up in ${ms} ms. Data dir: ${dataDir}`,
+    `  API server:  ${stack.server.url}`,
+    `  kubeconfig:  ${stack.server.kubeconfigPath}`,
+  ];
+  if (node) lines.push(`  node:        ${node.name} at ${node.address}, pods in ${node.podCIDR}`);
+  if (dns) lines.push(`  DNS:         ${dns.service} (kube-dns), served on ${dns.listen}`);
+  if (ingress) lines.push(`  ingress:     HTTP ${ingress.http}, HTTPS ${ingress.https}`);
+  if (proxyMode) lines.push(`  proxy:       ${proxyMode} mode`);
+  lines.push('', `  export KUBECONFIG=${stack.server.kubeconfigPath}`, '  kubectl get nodes; svcnet demo runs the walkthrough; svcnet down stops everything', '');
+  return lines.join('\n');
 }

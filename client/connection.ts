@@ -29,3 +29,9 @@ export interface Connection {
 export function connectionForUrl(server: string | URL, tls: TlsSettings = {}): Connection {
   return { server: new URL(server), tls, authHeaders: async () => ({}) };
 }
+
+/** A connection authenticated by a bearer token, checked against a CA: what the admin kubeconfig holds. */
+export function connectionWithToken(server: string | URL, caPem: string, token: string): Connection {
+  const headers = { Authorization: `Bearer ${token}` };
+  return { server: new URL(server), tls: { ca: Buffer.from(caPem) }, authHeaders: async () => headers };
+}

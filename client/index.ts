@@ -3,7 +3,7 @@ export { ApiClient } from './rest.js';
 export type { ApiClientOptions, DeleteOptions, ListOptions, ObjectList, PatchOptions, PatchType, ResourceType, WatchHandle, WatchOptions, WriteOptions } from './rest.js';
 export type { WatchEvent, WatchEventType } from './watch-stream.js';
 export { ClientError, isAlreadyExists, isConflict, isExpired, isInvalid, isNotFound } from './client-error.js';
-export { connectionForUrl } from './connection.js';
+export { connectionForUrl, connectionWithToken } from './connection.js';
 export type { Connection, TlsSettings } from './connection.js';
 export { clientFromKubeconfig, connectionFromKubeConfig, loadConnection, loadKubeConfig } from './kubeconfig.js';
 export type { KubeconfigSource } from './kubeconfig.js';

@@ -4,7 +4,9 @@
  * TLS settings and headers our own transport uses.
  */
 import type https from 'node:https';
-import { KubeConfig, type User } from '@kubernetes/client-node';
+// Types only: the package itself (hundreds of modules, over a second to load on this machine) is
+// imported when a kubeconfig is actually read, so commands that never read one start fast.
+import type { KubeConfig, User } from '@kubernetes/client-node';
 import { SvcnetError } from '../common/errors.js';
 import type { Connection, TlsSettings } from './connection.js';
 import { ApiClient, type ApiClientOptions } from './rest.js';
@@ -16,8 +18,12 @@ export interface KubeconfigSource {
   context?: string;
 }
 
-export function loadKubeConfig(source: KubeconfigSource = {}): KubeConfig {
-  const kc = new KubeConfig();
+async function kubeConfigClass(): Promise<typeof KubeConfig> {
+  return (await import('@kubernetes/client-node')).KubeConfig;
+}
+
+export async function loadKubeConfig(source: KubeconfigSource = {}): Promise<KubeConfig> {
+  const kc = new (await kubeConfigClass())();
   try {
     if (source.path) kc.loadFromFile(source.path);
     else kc.loadFromDefault();
@@ -32,13 +38,13 @@ export function loadKubeConfig(source: KubeconfigSource = {}): KubeConfig {
 }
 
 export async function loadConnection(source: KubeconfigSource = {}): Promise<Connection> {
-  return connectionFromKubeConfig(loadKubeConfig(source));
+  return connectionFromKubeConfig(await loadKubeConfig(source));
 }
 
 export async function connectionFromKubeConfig(kc: KubeConfig): Promise<Connection> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new SvcnetError('InvalidKubeconfig', `client: kubeconfig has no cluster for context "${kc.getCurrentContext()}"`);
-  const authSource = plainHttpSafe(kc);
+  const authSource = await plainHttpSafe(kc);
   const first = await applyKubeConfig(authSource);
   const user = kc.getCurrentUser();
   // Static credentials are read once; plugins are asked again now and then because their tokens expire.
@@ -78,9 +84,9 @@ function hasExpiringCredentials(user: User | null): boolean {
  * (meaningless without TLS). Such servers are fine for us (a local svcnet server), so they are
  * read through a copy that says so.
  */
-function plainHttpSafe(kc: KubeConfig): KubeConfig {
+async function plainHttpSafe(kc: KubeConfig): Promise<KubeConfig> {
   if (!kc.getCurrentCluster()?.server.startsWith('http:')) return kc;
-  const copy = new KubeConfig();
+  const copy = new (await kubeConfigClass())();
   copy.loadFromOptions({
     clusters: kc.getClusters().map((c) => (c.server.startsWith('http:') ? { ...c, skipTLSVerify: true } : c)),
     users: kc.getUsers(),

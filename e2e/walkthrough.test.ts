@@ -58,6 +58,14 @@ test('the walkthrough end to end on a node in its own network namespace', { skip
     if (await hasProxyRender((c, w) => runner!.exec(c, w))) have.add('proxy-render');
     t.diagnostic(`svcnet up ready in ${up.readyMs} ms with: api-server, ${[...up.components].join(', ')}`);
 
+    await t.test('svcnet up ends with a summary of where everything is', () => {
+      const out = up!.output();
+      for (const line of [/✓ api-server /, /API server:\s+https:\/\//, /kubeconfig:\s+\S+kubeconfig\.yaml/, /export KUBECONFIG=\S+/]) assert.match(out, line);
+      if (up!.components.has('agent')) assert.match(out, new RegExp(`node:\\s+\\S+ at ${nodeAddress.replaceAll('.', '\\.')}, pods in 10\\.244\\.\\d+\\.0/24`));
+      if (up!.components.has('dns')) assert.match(out, /DNS:\s+10\.96\.0\.10 \(kube-dns\), served on 10\.244\.\d+\.1:53/);
+      if (up!.components.has('ingress')) assert.match(out, /ingress:\s+HTTP 0\.0\.0\.0:80, HTTPS 0\.0\.0\.0:443/);
+    });
+
     for (const step of walkthroughSteps) {
       // A known, open bug is reported as a TODO (its result and reason are printed every run)
       // instead of gating the run; the list stays short and each entry says what is wrong.
