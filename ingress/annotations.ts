@@ -3,7 +3,10 @@
  * Values never reach any configuration language (the IngressNightmare lesson): a value that does
  * not parse is ignored and reported, and the documented default applies.
  */
+import { parseLbAnnotations, type LbConfig } from './balancing/config.js';
 import { defaultBackendOptions, type BackendOptions } from './model.js';
+import { parseAccessAnnotations, type AccessConfig } from './policies/config.js';
+import { parseCanaryAnnotations, type CanaryConfig } from './policies/canary-config.js';
 
 /** ingress-nginx's prefix; the older `ingress.kubernetes.io/` one is accepted too. */
 const prefixes = ['nginx.ingress.kubernetes.io/', 'ingress.kubernetes.io/'];
@@ -12,6 +15,12 @@ export interface IngressAnnotations {
   options: BackendOptions;
   rewriteTarget: string | undefined;
   useRegex: boolean;
+  /** load-balance, upstream-hash-by, affinity (balancing/). */
+  lb: LbConfig;
+  /** whitelist-source-range, CORS, limit-rps, auth-type basic (policies/). */
+  access: AccessConfig;
+  /** Set when `canary: "true"`: this Ingress only adds an alternative backend to a main one. */
+  canary: CanaryConfig | undefined;
   /** One message per annotation that was ignored. */
   problems: string[];
 }
@@ -22,6 +31,31 @@ function lookup(annotations: Readonly<Record<string, string>>, key: string): str
     if (v !== undefined) return v;
   }
   return undefined;
+}
+
+/**
+ * How every feature reads its annotations: `read` parses one key with an allow-listing parser
+ * and applies the value, or records a problem (and the default stays).
+ */
+export interface AnnotationReader {
+  read<T>(key: string, parse: (v: string) => T | undefined, apply: (value: T) => void): void;
+  has(key: string): boolean;
+  /** A problem that involves several annotations together. */
+  problem(message: string): void;
+}
+
+function annotationReader(annotations: Readonly<Record<string, string>>, problems: string[]): AnnotationReader {
+  return {
+    read(key, parse, apply) {
+      const raw = lookup(annotations, key);
+      if (raw === undefined) return;
+      const value = parse(raw);
+      if (value === undefined) problems.push(`annotation ${key}=${JSON.stringify(raw.slice(0, 64))} is not valid; ignored`);
+      else apply(value);
+    },
+    has: (key) => lookup(annotations, key) !== undefined,
+    problem: (message) => problems.push(message),
+  };
 }
 
 export function parseBool(v: string): boolean | undefined {
@@ -58,22 +92,34 @@ export function parseAnnotations(annotations: Readonly<Record<string, string>>):
   let rewriteTarget: string | undefined;
   let useRegex = false;
 
-  const read = <T>(key: string, parse: (v: string) => T | undefined, apply: (value: T) => void) => {
-    const raw = lookup(annotations, key);
-    if (raw === undefined) return;
-    const value = parse(raw);
-    if (value === undefined) problems.push(`annotation ${key}=${JSON.stringify(raw.slice(0, 64))} is not valid; ignored`);
-    else apply(value);
-  };
+  const r = annotationReader(annotations, problems);
+  const read = r.read;
 
   read('rewrite-target', parseRewriteTarget, (v) => (rewriteTarget = v));
   read('use-regex', parseBool, (v) => (useRegex = v));
   read('ssl-redirect', parseBool, (v) => (options.sslRedirect = v));
   read('force-ssl-redirect', parseBool, (v) => (options.forceSslRedirect = v));
-  read('backend-protocol', (v) => (v === 'HTTP' || v === 'HTTPS' ? v : undefined), (v) => (options.protocol = v));
+  read('backend-protocol', parseBackendProtocol, (v) => (options.protocol = v));
   read('proxy-body-size', parseSize, (v) => (options.maxBodyBytes = v));
   read('proxy-connect-timeout', parseSeconds, (v) => (options.connectTimeoutMs = v));
   read('proxy-read-timeout', parseSeconds, (v) => (options.readTimeoutMs = v));
   read('proxy-send-timeout', parseSeconds, (v) => (options.sendTimeoutMs = v));
-  return { options, rewriteTarget, useRegex, problems };
+  const lb = parseLbAnnotations(r);
+  const access = parseAccessAnnotations(r);
+  const canary = parseCanaryAnnotations(r);
+  return { options, rewriteTarget, useRegex, lb, access, canary, problems };
+}
+
+/** GRPC/GRPCS are HTTP/2 to the backend (cleartext h2c / TLS); AUTO_HTTP and FCGI are not supported. */
+function parseBackendProtocol(v: string): BackendOptions['protocol'] | undefined {
+  return v === 'HTTP' || v === 'HTTPS' || v === 'GRPC' || v === 'GRPCS' ? v : undefined;
+}
+
+/** A whole number within [min, max]. */
+export function parseIntIn(min: number, max: number): (v: string) => number | undefined {
+  return (v) => {
+    if (!/^\d{1,10}$/.test(v.trim())) return undefined;
+    const n = Number(v.trim());
+    return n >= min && n <= max ? n : undefined;
+  };
 }

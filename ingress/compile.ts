@@ -4,8 +4,11 @@
  * as in ingress-nginx. A bad Ingress is skipped and reported; the others are still compiled.
  */
 import { parseAnnotations, type IngressAnnotations } from './annotations.js';
+import { makeBalancer } from './balancing/make-balancer.js';
 import { isServed, type ClassPolicy } from './class-selection.js';
-import type { Backend, BackendOptions, BackendRef, ClusterState, CompileProblem, Endpoint, HostRoutes, IngressClassInfo, IngressInfo, IngressPath, PathMatcher, Route, RouteTable, TlsCert } from './model.js';
+import type { AuthSecretInfo, Backend, BackendRef, ClusterState, CompileProblem, Endpoint, HostRoutes, IngressClassInfo, IngressInfo, IngressPath, PathMatcher, Route, RouteTable, TlsCert } from './model.js';
+import { buildAccess, makePolicy, type AccessParts } from './policies/build.js';
+import { attachCanaries, type PendingCanary } from './policies/attach-canary.js';
 
 export interface CompileResult {
   table: RouteTable;
@@ -24,7 +27,7 @@ class IngressRejected extends Error {
   }
 }
 
-interface HostBuilder {
+export interface HostBuilder {
   routes: Route[];
   seen: Set<string>;
   tls: boolean;
@@ -39,6 +42,10 @@ export function compileRoutes(state: ClusterState, policy: ClassPolicy): Compile
   const certs = new Map<string, TlsCert>();
   const secrets = new Map(state.secrets.map((s) => [`${s.namespace}/${s.name}`, s]));
   const served = new Set<string>();
+  const authSecrets = new Map<string, AuthSecretInfo>((state.authSecrets ?? []).map((s) => [`${s.namespace}/${s.name}`, s]));
+  const canaries: PendingCanary[] = [];
+  /** The access part of each main route's Ingress, for canaries attaching to the route. */
+  const accessOf = new Map<Route, AccessParts | undefined>();
   let defaultBackend: Backend | undefined;
   let routeCount = 0;
 
@@ -47,16 +54,22 @@ export function compileRoutes(state: ClusterState, policy: ClassPolicy): Compile
     const report = (reason: string, message: string) => problems.push({ ingress: { namespace: ing.namespace, name: ing.name, uid: ing.uid }, reason, message });
     const ann = parseAnnotations(ing.annotations);
     for (const p of ann.problems) report('InvalidAnnotation', p);
+    // A canary's own access annotations are not used: it inherits the main Ingress's.
+    const access = ann.canary ? undefined : buildAccess(ann.access, { namespace: ing.namespace, name: ing.name, authSecrets, report });
     let compiled: CompiledIngress;
     try {
-      compiled = compileIngress(ing, ann, backends);
+      compiled = compileIngress(ing, ann, backends, access);
     } catch (err) {
       if (!(err instanceof IngressRejected)) throw err;
       report(err.reason, err.message);
       continue;
     }
-    served.add(`${ing.namespace}/${ing.name}`);
     for (const m of backends.takeMissing()) report('BackendNotFound', m);
+    if (ann.canary) {
+      canaries.push({ ingress: ing, config: ann.canary, routes: compiled.routes, hasDefaultBackend: compiled.defaultBackend !== undefined, report });
+      continue;
+    }
+    served.add(`${ing.namespace}/${ing.name}`);
     const tlsHosts = tlsHostsOf(ing);
     for (const { host, route } of compiled.routes) {
       const b = hostBuilder(hosts, host);
@@ -64,6 +77,7 @@ export function compileRoutes(state: ClusterState, policy: ClassPolicy): Compile
       if (b.seen.has(key)) continue; // an older Ingress already owns this host+path
       b.seen.add(key);
       b.routes.push(route);
+      accessOf.set(route, access);
       routeCount++;
     }
     for (const host of compiled.hosts) {
@@ -74,12 +88,13 @@ export function compileRoutes(state: ClusterState, policy: ClassPolicy): Compile
     if (!defaultBackend && compiled.defaultBackend) defaultBackend = compiled.defaultBackend;
     addCerts(ing, secrets, certs, report);
   }
-  return { table: buildTable(hosts, certs, served, defaultBackend, routeCount), problems };
+  const canaryBackends = attachCanaries(canaries, hosts, accessOf, served);
+  return { table: buildTable(hosts, certs, served, defaultBackend, routeCount, canaryBackends), problems };
 }
 
 /** The table before anything is known: every request gets 404. */
 export function emptyTable(): RouteTable {
-  return { exact: new Map(), wildcard: new Map(), anyHost: undefined, defaultBackend: undefined, certs: new Map(), served: new Set(), routeCount: 0 };
+  return { exact: new Map(), wildcard: new Map(), anyHost: undefined, defaultBackend: undefined, certs: new Map(), canaryBackends: [], served: new Set(), routeCount: 0 };
 }
 
 function olderFirst(a: IngressInfo, b: IngressInfo): number {
@@ -127,7 +142,7 @@ interface CompiledIngress {
   defaultBackend: Backend | undefined;
 }
 
-function compileIngress(ing: IngressInfo, ann: IngressAnnotations, backends: BackendResolver): CompiledIngress {
+function compileIngress(ing: IngressInfo, ann: IngressAnnotations, backends: BackendResolver, access: AccessParts | undefined): CompiledIngress {
   const regexMode = ann.useRegex || ann.rewriteTarget !== undefined;
   const routes: { host: string; route: Route }[] = [];
   const hosts: string[] = [];
@@ -138,11 +153,12 @@ function compileIngress(ing: IngressInfo, ann: IngressAnnotations, backends: Bac
     for (const p of rule.paths) {
       if (!p.backend) throw new IngressRejected('InvalidBackend', `path ${JSON.stringify(p.path.slice(0, 80))} has no service backend (resource backends are not supported)`);
       const matcher = compileMatcher(p, regexMode);
-      const backend = backends.resolve(ing, p.backend, ann.options);
+      // Affinity cookies default to the route's path (nginx's location path; '/' for regexes).
+      const backend = backends.resolve(ing, p.backend, ann, access, matcher.kind === 'regex' ? '/' : matcher.path);
       routes.push({ host: rule.host, route: makeRoute(matcher, p, backend, ann, ing.createdMs) });
     }
   }
-  const defaultBackend = ing.defaultBackend ? backends.resolve(ing, ing.defaultBackend, ann.options) : undefined;
+  const defaultBackend = ing.defaultBackend ? backends.resolve(ing, ing.defaultBackend, ann, access, '/') : undefined;
   return { routes, hosts, defaultBackend };
 }
 
@@ -153,6 +169,7 @@ function makeRoute(matcher: PathMatcher, p: IngressPath, backend: Backend, ann: 
     backend,
     rewriteTarget: ann.rewriteTarget,
     rewriteRegex: ann.rewriteTarget !== undefined ? rewriteRegexFor(p) : undefined,
+    policy: backend.policy,
     length: path.length,
     typeRank: p.pathType === 'Exact' ? 0 : 1,
     createdMs,
@@ -211,13 +228,18 @@ class BackendResolver {
     return m;
   }
 
-  resolve(ing: IngressInfo, ref: BackendRef, options: BackendOptions): Backend {
+  resolve(ing: IngressInfo, ref: BackendRef, ann: IngressAnnotations, access: AccessParts | undefined, routePath: string): Backend {
     const ingress = `${ing.namespace}/${ing.name}`;
-    const cacheKey = `${ingress}|${ref.service}:${ref.port}`;
+    // An affinity cookie without session-cookie-path carries the route's path: one Backend per path.
+    const perPath = ann.lb.kind === 'cookie' && ann.lb.cookie.path === undefined;
+    const cacheKey = `${ingress}|${ref.service}:${ref.port}${perPath ? `|${routePath}` : ''}`;
     const cached = this.#cache.get(cacheKey);
     if (cached) return cached;
     const svcKey = `${ing.namespace}/${ref.service}`;
-    const backend: Backend = { id: `${svcKey}:${ref.port}`, ingress, service: svcKey, endpoints: this.#endpoints(svcKey, ref), options };
+    const id = `${svcKey}:${ref.port}`;
+    const endpoints = this.#endpoints(svcKey, ref);
+    const backend: Backend = { id, ingress, service: svcKey, endpoints, options: ann.options, balancer: makeBalancer(ann.lb, id, endpoints, routePath), policy: null };
+    backend.policy = makePolicy(access, backend, undefined);
     this.#cache.set(cacheKey, backend);
     return backend;
   }
@@ -264,7 +286,7 @@ class BackendResolver {
   }
 }
 
-function buildTable(hosts: Map<string, HostBuilder>, certs: Map<string, TlsCert>, served: Set<string>, defaultBackend: Backend | undefined, routeCount: number): RouteTable {
+function buildTable(hosts: Map<string, HostBuilder>, certs: Map<string, TlsCert>, served: Set<string>, defaultBackend: Backend | undefined, routeCount: number, canaryBackends: Backend[]): RouteTable {
   const exact = new Map<string, HostRoutes>();
   const wildcard = new Map<string, HostRoutes>();
   let anyHost: HostRoutes | undefined;
@@ -274,7 +296,7 @@ function buildTable(hosts: Map<string, HostBuilder>, certs: Map<string, TlsCert>
     else if (host.startsWith('*.')) wildcard.set(host.slice(2), hr);
     else exact.set(host, hr);
   }
-  return { exact, wildcard, anyHost, defaultBackend, certs, served, routeCount };
+  return { exact, wildcard, anyHost, defaultBackend, certs, canaryBackends, served, routeCount };
 }
 
 /** Longest path first; Exact before the others on equal length; then the older Ingress. */

@@ -3,6 +3,8 @@
  * (from-api.ts); compile.ts turns them into a RouteTable that the data plane reads without
  * touching any API shape.
  */
+import type { Balancer } from './balancing/balancer.js';
+import type { RoutePolicy } from './policies/policy.js';
 
 /** A backend reference as written in an Ingress: a Service in the Ingress's namespace. */
 export interface BackendRef {
@@ -83,6 +85,13 @@ export interface SecretInfo {
   key: string;
 }
 
+/** A Secret with an `auth` key (htpasswd lines), referenced by `auth-secret`. */
+export interface AuthSecretInfo {
+  namespace: string;
+  name: string;
+  auth: string;
+}
+
 /** Everything compile() reads. */
 export interface ClusterState {
   ingresses: IngressInfo[];
@@ -90,6 +99,8 @@ export interface ClusterState {
   services: ServiceInfo[];
   slices: SliceInfo[];
   secrets: SecretInfo[];
+  /** Secrets holding htpasswd data (`auth` key); absent when nothing reads them (tests). */
+  authSecrets?: AuthSecretInfo[];
 }
 
 // ---- Compiled form (immutable once built) ----
@@ -103,7 +114,8 @@ export interface Endpoint {
 
 /** Per-backend settings that come from annotations. */
 export interface BackendOptions {
-  protocol: 'HTTP' | 'HTTPS';
+  /** GRPC/GRPCS: HTTP/2 upstream (h2c / TLS), for HTTP/2 clients. */
+  protocol: 'HTTP' | 'HTTPS' | 'GRPC' | 'GRPCS';
   /** Bytes; 0 = unlimited. */
   maxBodyBytes: number;
   connectTimeoutMs: number;
@@ -120,6 +132,13 @@ export interface Backend {
   service: string;
   endpoints: readonly Endpoint[];
   options: BackendOptions;
+  /**
+   * Endpoint choice from load-balance/upstream-hash-by/affinity annotations; null = the data
+   * plane's plain round robin (no annotation: nothing extra on the hot path).
+   */
+  balancer: Balancer | null;
+  /** The Ingress's access policies (CORS, source ranges, rate limit, auth); null when it has none. */
+  policy: RoutePolicy | null;
 }
 
 export type PathMatcher =
@@ -136,6 +155,8 @@ export interface Route {
   rewriteTarget: string | undefined;
   /** Matched against the request path to fill $1..$9 of rewriteTarget. */
   rewriteRegex: RegExp | undefined;
+  /** backend.policy plus the route's canary, if a canary Ingress attached to it; null = none. */
+  policy: RoutePolicy | null;
   /** Path length used for precedence (longest first). */
   length: number;
   /** Order key: Exact 0 before Prefix/other 1 on equal length. */
@@ -170,6 +191,8 @@ export interface RouteTable {
   defaultBackend: Backend | undefined;
   /** TLS host (exact or "*.suffix") → certificate. */
   certs: ReadonlyMap<string, TlsCert>;
+  /** Backends reachable only through a route's policy (canaries), so their pools are kept. */
+  canaryBackends: readonly Backend[];
   /** Ingresses this controller serves ("namespace/name"). */
   served: ReadonlySet<string>;
   routeCount: number;

@@ -12,6 +12,8 @@ import { crlfcrlf, HeadError, parseRequestHead, type RequestHead } from './http-
 import type { DataPlane, Deadline } from './plane.js';
 import { cannedResponse, redirectToHttps } from './responses.js';
 import { newRequestId } from './forward-headers.js';
+import { headerLines } from '../policies/policy.js';
+import { renderAnswer } from '../policies/answer.js';
 
 const log = logger('ingress');
 
@@ -169,13 +171,24 @@ export class ClientConnection implements Deadline {
     if (this.listener.proto === 'http' && ((match.hostTls && opts.sslRedirect) || opts.forceSslRedirect)) {
       return this.#answer(redirectToHttps(host, head.target, this.listener.httpsPort, close, isHead), 308, close, head, match.backend, started);
     }
-    if (opts.maxBodyBytes > 0 && head.contentLength > opts.maxBodyBytes) {
-      return this.#answer(cannedResponse(413, { close: true, head: isHead }), 413, true, head, match.backend, started);
+    // Hook: the route's precompiled policy (CORS, rate limit, source ranges, auth, canary; see
+    // ingress/policies/). null for routes without such annotations, so they pay one comparison.
+    let backend = match.backend;
+    let policyHeaders = '';
+    if (match.policy !== null) {
+      const verdict = match.policy.check({ head, remoteAddress: this.remoteAddress, proto: this.listener.proto });
+      if (verdict.kind === 'answer') return this.#answer(renderAnswer(verdict, close, isHead), verdict.status, close, head, backend, started);
+      backend = verdict.backend;
+      policyHeaders = headerLines(verdict.responseHeaders);
     }
-    if (match.backend.endpoints.length === 0) return this.#answer(cannedResponse(503, { close, head: isHead }), 503, close, head, match.backend, started);
+    if (opts.maxBodyBytes > 0 && head.contentLength > opts.maxBodyBytes) {
+      return this.#answer(cannedResponse(413, { close: true, head: isHead }), 413, true, head, backend, started);
+    }
+    if (backend.endpoints.length === 0) return this.#answer(cannedResponse(503, { close, head: isHead }), 503, close, head, backend, started);
     const target = (match.route && rewritePath(match.route, path, q < 0 ? '' : head.target.slice(q + 1))) ?? head.target;
     const requestId = incomingRequestId(head) ?? newRequestId();
-    this.exchange = new Exchange(this, head, match.backend, target, requestId, framer, match.hostTls, started);
+    this.exchange = new Exchange(this, head, backend, target, requestId, framer, match.hostTls, started);
+    this.exchange.responseHeaders = policyHeaders;
     this.phase = framer.done ? 'wait' : 'body';
     this.deadline = 0;
     this.exchange.start();

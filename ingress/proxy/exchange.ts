@@ -48,6 +48,10 @@ export class Exchange implements UpstreamOwner {
   #upstreamDirty = false;
   #waitingClientDrain = false;
   #waitingUpstreamDrain = false;
+  /** Extra response header lines from the route's policy (CORS), '' when none. */
+  responseHeaders = '';
+  /** A Set-Cookie line left by an affinity balancer's pick (balancing/), '' when none. */
+  setCookie = '';
 
   constructor(client: ClientConnection, req: RequestHead, backend: Backend, target: string, requestId: string, framer: BodyFramer, hostTls: boolean, started: number) {
     this.client = client;
@@ -67,7 +71,9 @@ export class Exchange implements UpstreamOwner {
   }
 
   start(): void {
-    const ep = this.client.plane.pickEndpoint(this.backend, this.#tried);
+    // Hook: backends with load-balancing annotations choose with their own balancer (balancing/).
+    const balancer = this.backend.balancer;
+    const ep = balancer === null ? this.client.plane.pickEndpoint(this.backend, this.#tried) : balancer.pick(this, this.#tried);
     if (!ep) {
       this.#fail(502);
       return;
@@ -222,7 +228,7 @@ export class Exchange implements UpstreamOwner {
     this.#resFramer = framer;
     const untilClose = !noBody && !res.chunked && res.contentLength < 0;
     const keepAlive = !req.close && !untilClose && this.requestFramer.done;
-    const extra = this.client.listener.proto === 'https' && this.#hostTls ? hstsHeader : '';
+    const extra = (this.client.listener.proto === 'https' && this.#hostTls ? hstsHeader : '') + this.responseHeaders + this.setCookie;
     const head = buildClientHead(res, keepAlive, extra);
     this.#headSent = true;
     this.#keepAliveClient = keepAlive;
@@ -308,6 +314,8 @@ export class Exchange implements UpstreamOwner {
     if (reusable) this.client.plane.pools.release(conn);
     else this.client.plane.pools.discard(conn);
     this.#conn = undefined;
+    // Hook: latency-aware balancers (EWMA) learn from each completed exchange.
+    this.backend.balancer?.observe?.(this.#endpoint!, performance.now() - this.#started);
     this.#logDone(res.status);
     this.client.exchangeDone(this.#keepAliveClient);
   }

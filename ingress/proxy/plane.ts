@@ -61,6 +61,8 @@ export class DataPlane {
     for (const h of table.wildcard.values()) addHost(h);
     if (table.anyHost) addHost(table.anyHost);
     add(table.defaultBackend);
+    // Canary backends are reached only through route policies (ingress/policies/).
+    for (const b of table.canaryBackends) add(b);
     this.pools.retain(live);
   }
 

@@ -2,8 +2,11 @@
 
 const reasons: Record<number, string> = {
   200: 'OK',
+  204: 'No Content',
   308: 'Permanent Redirect',
   400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   408: 'Request Timeout',
   413: 'Request Entity Too Large',

@@ -4,12 +4,15 @@
  * no fall-through to another host, as in nginx where the server is chosen before the location.
  */
 import type { Backend, HostRoutes, PathMatcher, Route, RouteTable } from '../model.js';
+import type { RoutePolicy } from '../policies/policy.js';
 
 export interface Match {
   backend: Backend;
   route: Route | undefined;
   /** The host's TLS flag, for the HTTP → HTTPS redirect. */
   hostTls: boolean;
+  /** Checks to run before forwarding (policies/); null when the route has none. */
+  policy: RoutePolicy | null;
 }
 
 /** Lower-cases and drops the port and a trailing dot ("Foo.com.:8080" → "foo.com"). */
@@ -103,12 +106,12 @@ export function matchRequest(table: RouteTable, host: string, path: string): Mat
     const routes = hr.routes;
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i];
-      if (pathMatches(r.matcher, path)) return { backend: r.backend, route: r, hostTls: hr.tls };
+      if (pathMatches(r.matcher, path)) return { backend: r.backend, route: r, hostTls: hr.tls, policy: r.policy };
     }
-    if (hr.fallback) return { backend: hr.fallback, route: undefined, hostTls: hr.tls };
+    if (hr.fallback) return { backend: hr.fallback, route: undefined, hostTls: hr.tls, policy: hr.fallback.policy };
     return undefined;
   }
-  return table.defaultBackend ? { backend: table.defaultBackend, route: undefined, hostTls: false } : undefined;
+  return table.defaultBackend ? { backend: table.defaultBackend, route: undefined, hostTls: false, policy: table.defaultBackend.policy } : undefined;
 }
 
 /**

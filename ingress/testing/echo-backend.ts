@@ -15,7 +15,8 @@ export interface EchoBackend {
   close(): Promise<void>;
 }
 
-export async function startEchoBackend(service: string, pod = `${service}-pod`, host = '127.0.0.1'): Promise<EchoBackend> {
+/** `delayMs`: every answer waits this long (a slow endpoint, for latency-aware balancing). */
+export async function startEchoBackend(service: string, pod = `${service}-pod`, host = '127.0.0.1', opts: { delayMs?: number } = {}): Promise<EchoBackend> {
   let requests = 0;
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
@@ -26,7 +27,11 @@ export async function startEchoBackend(service: string, pod = `${service}-pod`, 
       size += d.length;
       hash.update(d);
     });
-    req.on('end', () => respond(req, res, { service, pod, size, sha256: hash.digest('hex') }));
+    req.on('end', () => {
+      const answer = () => respond(req, res, { service, pod, size, sha256: hash.digest('hex') });
+      if (opts.delayMs) setTimeout(answer, opts.delayMs);
+      else answer();
+    });
   });
   server.on('upgrade', (req, socket) => {
     socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: echo\r\nConnection: Upgrade\r\n\r\n');
