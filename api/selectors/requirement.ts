@@ -3,7 +3,7 @@
  * is validated (NewRequirement), how it matches, and how it prints.
  */
 import { GoRepr, fieldErrorText } from '../errors.js';
-import { labelValueErrors, qualifiedNameErrors } from './label-validation.js';
+import { isQualifiedName, isValidLabelValue } from '../validation/names.js';
 
 /** selection.Operator values; the strings are the ones Go prints in messages. */
 export type Operator = '!' | '=' | '==' | 'in' | '!=' | 'notin' | 'exists' | 'gt' | 'lt';
@@ -37,7 +37,7 @@ export function aggregate(messages: string[]): string {
 }
 
 export function keyError(key: string, field: string): string | undefined {
-  const errs = qualifiedNameErrors(key);
+  const errs = isQualifiedName(key);
   return errs.length ? fieldErrorText({ type: 'FieldValueInvalid', field, value: key, detail: errs.join('; ') }) : undefined;
 }
 
@@ -77,7 +77,7 @@ export function newRequirement(key: string, operator: Operator, values: readonly
     errs.push(...operatorErrors(operator, values));
   }
   values.forEach((v, i) => {
-    const ve = labelValueErrors(v);
+    const ve = isValidLabelValue(v);
     if (ve.length) errs.push(fieldErrorText({ type: 'FieldValueInvalid', field: `values[${i}][${key}]`, value: v, detail: ve.join('; ') }));
   });
   if (errs.length) throw new SelectorError(aggregate(errs));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isDNS1035Label, isDNS1123Label, isQualifiedName, isValidPortName, nameIsDNSSubdomain, regexError } from './names.js';
+import { isDNS1035Label, isDNS1123Label, isQualifiedName, isValidLabelValue, isValidPortName, nameIsDNSSubdomain, regexError } from './names.js';
 import { parseIPSloppy, validateNonSpecialIP } from './net.js';
 import { parseQuantity } from './quantity.js';
 
@@ -53,4 +53,11 @@ test('quantities', () => {
   assert.deepEqual(parseQuantity('2e3'), { ok: true, value: 2000 });
   assert.equal(parseQuantity('1Qi').ok, false);
   assert.equal(parseQuantity('abc').ok, false);
+});
+
+test('lengths are counted in bytes, as Go counts them', () => {
+  // 32 two-byte characters: 32 characters but 64 bytes, one over the label limit.
+  const value = 'é'.repeat(32);
+  assert.ok(isValidLabelValue(value).includes('must be no more than 63 characters'));
+  assert.ok(isQualifiedName(value).includes('name part must be no more than 63 characters'));
 });

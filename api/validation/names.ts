@@ -4,6 +4,11 @@
  * callers decide the field path and error type.
  */
 
+/** Go's len(): strings are measured in UTF-8 bytes, so a multi-byte name hits the limit sooner. */
+function byteLength(value: string): number {
+  return Buffer.byteLength(value, 'utf8');
+}
+
 export function maxLenError(length: number): string {
   return `must be no more than ${length} characters`;
 }
@@ -33,7 +38,7 @@ const wildcardDNS1123SubdomainRe = new RegExp(`^${wildcardDNS1123SubdomainFmt}$`
 
 export function isDNS1123Label(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
+  if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!dns1123LabelRe.test(value)) {
     // A valid subdomain that is not a valid label can only be failing on its dots.
     if (dns1123SubdomainRe.test(value)) errs.push('must not contain dots');
@@ -52,7 +57,7 @@ export function isDNS1123Label(value: string): string[] {
 
 export function isDNS1123Subdomain(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
+  if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!dns1123SubdomainRe.test(value)) {
     errs.push(
       regexError(
@@ -67,7 +72,7 @@ export function isDNS1123Subdomain(value: string): string[] {
 
 export function isDNS1035Label(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
+  if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!dns1035LabelRe.test(value)) {
     errs.push(
       regexError(
@@ -83,7 +88,7 @@ export function isDNS1035Label(value: string): string[] {
 
 export function isWildcardDNS1123Subdomain(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
+  if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!wildcardDNS1123SubdomainRe.test(value)) {
     errs.push(
       regexError(
@@ -118,7 +123,7 @@ export function isQualifiedName(value: string): string[] {
     ];
   }
   if (name.length === 0) errs.push(`name part ${emptyError()}`);
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
+  else if (byteLength(name) > 63) errs.push(`name part ${maxLenError(63)}`);
   if (!qualifiedNameRe.test(name)) errs.push(`name part ${regexError(qualifiedNameErrMsg, qualifiedNameFmt, 'MyName', 'my.name', '123-abc')}`);
   return errs;
 }
@@ -128,7 +133,7 @@ const labelValueRe = new RegExp(`^${labelValueFmt}$`);
 
 export function isValidLabelValue(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
+  if (byteLength(value) > 63) errs.push(maxLenError(63));
   if (!labelValueRe.test(value)) {
     errs.push(
       regexError(
@@ -150,7 +155,7 @@ export function isValidPortNum(port: number): string[] {
 /** IANA_SVC_NAME: at most 15 of [-a-z0-9], at least one letter, no leading/trailing/double hyphen. */
 export function isValidPortName(port: string): string[] {
   const errs: string[] = [];
-  if (port.length > 15) errs.push(maxLenError(15));
+  if (byteLength(port) > 15) errs.push(maxLenError(15));
   if (!/^[-a-z0-9]+$/.test(port)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
   if (!/[a-z]/.test(port)) errs.push('must contain at least one letter (a-z)');
   if (port.includes('--')) errs.push('must not contain consecutive hyphens');
@@ -193,7 +198,7 @@ export function isEnvVarName(value: string): string[] {
 
 export function isConfigMapKey(value: string): string[] {
   const errs: string[] = [];
-  if (value.length > 253) errs.push(maxLenError(253));
+  if (byteLength(value) > 253) errs.push(maxLenError(253));
   if (!/^[-._a-zA-Z0-9]+$/.test(value)) {
     errs.push(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", '[-._a-zA-Z0-9]+', 'key.name', 'KEY_NAME', 'key-name'));
   }
