@@ -14,8 +14,8 @@ import type { InformerFactory } from '../client/informer-factory.js';
 import type { ResourceType } from '../client/rest.js';
 import { compileRoutes } from './compile.js';
 import type { ClassPolicy } from './class-selection.js';
-import { ingressClassFromApi, ingressFromApi, secretFromApi, serviceFromApi, sliceFromApi } from './from-api.js';
-import type { ClusterState, CompileProblem, IngressClassInfo, IngressInfo, RouteTable, SecretInfo, ServiceInfo, SliceInfo } from './model.js';
+import { authSecretFromApi, ingressClassFromApi, ingressFromApi, secretFromApi, serviceFromApi, sliceFromApi } from './from-api.js';
+import type { AuthSecretInfo, ClusterState, CompileProblem, IngressClassInfo, IngressInfo, RouteTable, SecretInfo, ServiceInfo, SliceInfo } from './model.js';
 
 const log = logger('ingress');
 
@@ -39,9 +39,14 @@ export interface IngressSources {
   services: ObjectSource;
   slices: ObjectSource;
   secrets: ObjectSource;
+  /** Opaque Secrets, for `auth-secret` (only their `auth` key is kept); optional in tests. */
+  authSecrets?: ObjectSource;
 }
 
-/** Shared informers; Secrets are narrowed to kubernetes.io/tls (least privilege, less memory). */
+/**
+ * Shared informers; Secrets are narrowed by type (least privilege, less memory): kubernetes.io/tls
+ * for certificates, Opaque for basic-auth htpasswd data (kept only when they have an `auth` key).
+ */
 export function informerSources(factory: InformerFactory): IngressSources {
   return {
     ingresses: factory.informerFor(ingressesResource),
@@ -49,6 +54,7 @@ export function informerSources(factory: InformerFactory): IngressSources {
     services: factory.informerFor(servicesResource),
     slices: factory.informerFor(endpointSlicesResource),
     secrets: factory.informerFor(secretsResource, undefined, { fieldSelector: 'type=kubernetes.io/tls' }),
+    authSecrets: factory.informerFor(secretsResource, undefined, { fieldSelector: 'type=Opaque' }),
   };
 }
 
@@ -73,6 +79,7 @@ export class IngressController {
   readonly #services = new Map<string, ServiceInfo>();
   readonly #slices = new Map<string, SliceInfo>();
   readonly #secrets = new Map<string, SecretInfo>();
+  readonly #authSecrets = new Map<string, AuthSecretInfo>();
   readonly #unsubscribe: Array<() => void> = [];
   #synced = false;
   #stopped = false;
@@ -99,7 +106,8 @@ export class IngressController {
     this.#track(this.#sources.services, this.#services, serviceFromApi);
     this.#track(this.#sources.slices, this.#slices, sliceFromApi);
     this.#track(this.#sources.secrets, this.#secrets, secretFromApi);
-    const all = Object.values(this.#sources) as ObjectSource[];
+    if (this.#sources.authSecrets) this.#track(this.#sources.authSecrets, this.#authSecrets, authSecretFromApi);
+    const all = Object.values(this.#sources).filter((s): s is ObjectSource => s !== undefined);
     Promise.all(all.map((s) => s.waitForSync())).then(
       () => {
         if (this.#stopped) return;
@@ -156,6 +164,7 @@ export class IngressController {
       services: [...this.#services.values()],
       slices: [...this.#slices.values()],
       secrets: [...this.#secrets.values()],
+      authSecrets: [...this.#authSecrets.values()],
     };
   }
 

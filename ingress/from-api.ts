@@ -3,7 +3,7 @@
  * field; the compile step reports what it cannot use.
  */
 import type { KubeObject } from '../api/types.js';
-import type { BackendRef, IngressClassInfo, IngressInfo, IngressPath, IngressRule, PathType, SecretInfo, ServiceInfo, SliceInfo } from './model.js';
+import type { AuthSecretInfo, BackendRef, IngressClassInfo, IngressInfo, IngressPath, IngressRule, PathType, SecretInfo, ServiceInfo, SliceInfo } from './model.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -108,4 +108,13 @@ export function secretFromApi(o: KubeObject): SecretInfo | undefined {
   const key = str(data['tls.key']);
   if (!crt || !key) return undefined;
   return { namespace: m.namespace, name: m.name, cert: Buffer.from(crt, 'base64').toString('utf8'), key: Buffer.from(key, 'base64').toString('utf8') };
+}
+
+/** An Opaque Secret's `auth` key (htpasswd lines for auth-type basic); others are not kept. */
+export function authSecretFromApi(o: KubeObject): AuthSecretInfo | undefined {
+  const m = o.metadata;
+  if (!m?.name || !m.namespace) return undefined;
+  const auth = isObj(o.data) ? str(o.data.auth) : undefined;
+  if (!auth) return undefined;
+  return { namespace: m.namespace, name: m.name, auth: Buffer.from(auth, 'base64').toString('utf8') };
 }
