@@ -5,6 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type { KubeObject } from '../api/types.js';
 import { findResource } from '../api/resources.js';
 import { ApiClient } from '../client/rest.js';
@@ -118,6 +119,23 @@ test('a bad annotation leaves a Warning event and the Ingress is still served', 
     return list.items.find((e) => (e.involvedObject as { name?: string }).name === 'badann' && e.type === 'Warning');
   });
   assert.equal(ev.reason, 'InvalidAnnotation');
+});
+
+test('auth-type basic reads its htpasswd from an Opaque Secret through the API; a Secret update applies', async () => {
+  const secrets = findResource('', 'v1', 'secrets')!;
+  const sha = (pw: string) => `{SHA}${createHash('sha1').update(pw).digest('base64')}`;
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'basic-auth' }, type: 'Opaque', data: { auth: Buffer.from(`foo:${sha('bar')}\n`).toString('base64') } } as KubeObject;
+  await client.create(secrets, 'default', secret);
+  const protectedIngress = ingressObject('authed', 'auth.example', 'other');
+  protectedIngress.metadata.annotations = { 'nginx.ingress.kubernetes.io/auth-type': 'basic', 'nginx.ingress.kubernetes.io/auth-secret': 'basic-auth', 'nginx.ingress.kubernetes.io/auth-realm': 'svcnet' };
+  await client.create(ingressesResource, 'default', protectedIngress);
+  await eventually(async () => ((await curlStatus(['-H', 'Host: auth.example', http()]))[0] === 401 ? true : undefined));
+  assert.equal((await curlStatus(['-u', 'foo:bar', '-H', 'Host: auth.example', http()]))[0], 200);
+  const stored = await client.get(secrets, 'default', 'basic-auth');
+  stored.data = { auth: Buffer.from(`foo:${sha('changed')}\n`).toString('base64') };
+  await client.update(secrets, 'default', stored);
+  await eventually(async () => ((await curlStatus(['-u', 'foo:changed', '-H', 'Host: auth.example', http()]))[0] === 200 ? true : undefined));
+  assert.equal((await curlStatus(['-u', 'foo:bar', '-H', 'Host: auth.example', http()]))[0], 401);
 });
 
 test('an Ingress change reaches traffic quickly (moving web01 to another Service)', async () => {
