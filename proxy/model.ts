@@ -68,6 +68,26 @@ export function servicePortNameString(svc: Pick<ServicePortInfo, 'namespace' | '
   return svc.portName ? `${base}:${svc.portName}` : base;
 }
 
+/** The Service a port belongs to, "ns/name": the unit the change trackers and partial syncs work in. */
+export function serviceKey(svc: Pick<ServicePortInfo, 'namespace' | 'name'>): string {
+  return `${svc.namespace}/${svc.name}`;
+}
+
+/**
+ * The entries of each Service, in state order (a Service's ports are contiguous there), keeping only
+ * the Services `wanted` accepts.
+ */
+export function groupByService(entries: readonly ServicePortEntry[], wanted: (key: string) => boolean = () => true): Map<string, ServicePortEntry[]> {
+  const groups = new Map<string, ServicePortEntry[]>();
+  for (const entry of entries) {
+    const key = serviceKey(entry.service);
+    const group = groups.get(key);
+    if (group) group.push(entry);
+    else if (wanted(key)) groups.set(key, [entry]);
+  }
+  return groups;
+}
+
 /** BaseEndpointInfo.String(): net.JoinHostPort(ip, port). */
 export function endpointString(ep: Pick<Endpoint, 'ip' | 'port'>): string {
   return joinHostPort(ep.ip, ep.port);

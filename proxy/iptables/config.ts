@@ -39,12 +39,6 @@ export interface IptablesRenderConfig {
   readonly nodeTopology?: NodeTopology;
   /** Per-service chains found in the kernel's nat table (iptables-save); stale ones get deleted. */
   readonly existingNatChains?: readonly string[];
-  /**
-   * Partial sync (KEP-3453): only services ("ns/name") whose Service or EndpointSlices changed get
-   * their KUBE-SVC/SVL/EXT/FW/SEP chains written; the dispatch chains are always rewritten whole.
-   * Undefined means a full sync.
-   */
-  readonly changedServices?: ReadonlySet<string>;
 }
 
 /** Go's fmt.Sprintf("%0.10f", 1/n), the --probability of the rule picking endpoint i of n. */

@@ -24,8 +24,6 @@ export interface RenderContext {
   /** More than 1000 endpoints: per-endpoint comments are left out to shrink the ruleset. */
   readonly largeClusterMode: boolean;
   readonly nodePortAddresses: readonly string[] | undefined;
-  /** Partial sync: only these services ("ns/name") get their chains rewritten. */
-  readonly changedServices: ReadonlySet<string> | undefined;
 }
 
 /** The filter and nat chain declarations and rules, in kube-proxy's write order. */
@@ -50,6 +48,11 @@ export class RestoreBuffers {
 
   nat(...args: readonly string[]): void {
     this.#natRules.push({ chain: args[1]!, line: args.join(' ') });
+  }
+
+  /** A rule already split into chain and line (fragments). */
+  rule(table: 'filter' | 'nat', rule: RestoreRule): void {
+    (table === 'filter' ? this.#filterRules : this.#natRules).push(rule);
   }
 
   natDelete(chain: string): void {

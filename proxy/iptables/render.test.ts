@@ -230,50 +230,6 @@ test('restore command line (fact 16)', () => {
   assert.equal(iptablesRestoreCommand(6).join(' '), 'ip6tables-restore -w 5 -W 100000 --noflush --counters');
 });
 
-// Reference §2.2, later steps of TestSyncProxyRulesRepeated (partial syncs).
-const twoServiceInputs = () => ({
-  services: [
-    makeService('ns1', 'svc1', { clusterIP: '172.30.0.41', ports: [{ name: 'p80', port: 80 }] }),
-    makeService('ns2', 'svc2', { clusterIP: '172.30.0.42', ports: [{ name: 'p8080', port: 8080 }] }),
-  ],
-  slices: [
-    makeSlice('ns1', 'svc1', 'svc1-1', [{ ip: '10.0.1.1' }], [{ name: 'p80', port: 80 }]),
-    makeSlice('ns2', 'svc2', 'svc2-1', [{ ip: '10.0.2.1' }], [{ name: 'p8080', port: 8080 }]),
-  ],
-});
-const natChains = (text: string) => parseRestoreText(text).tables.find((t) => t.name === 'nat')!.chains;
-const topLevel = ['KUBE-NODEPORTS', 'KUBE-SERVICES', 'KUBE-MARK-MASQ', 'KUBE-POSTROUTING'];
-const firstSyncChains = ['KUBE-SEP-SNQ3ZNILQDEJNDQO', 'KUBE-SEP-UHEGFW77JX3KXTOV', 'KUBE-SVC-2VJB64SDSIJUP5T6', 'KUBE-SVC-XPGD46QRK7WJZT7O'];
-
-test('partial sync adding ns3/svc3 writes only its chains but all dispatch rules', () => {
-  const { services, slices } = twoServiceInputs();
-  services.push(makeService('ns3', 'svc3', { clusterIP: '172.30.0.43', ports: [{ name: 'p80', port: 80 }] }));
-  slices.push(makeSlice('ns3', 'svc3', 'svc3-1', [{ ip: '10.0.3.1' }], [{ name: 'p80', port: 80 }]));
-  const out = render(services, slices, { changedServices: new Set(['ns3/svc3']), existingNatChains: firstSyncChains });
-  assert.deepEqual(natChains(out), [...topLevel, 'KUBE-SEP-BSWRHOQ77KEXZLNL', 'KUBE-SVC-X27LE4BHSL4DOUIK']);
-  assert.equal(linesOf(out, 'KUBE-SERVICES').filter((l) => l.includes('cluster IP')).length, 3);
-  assert.ok(!out.includes('-A KUBE-SVC-XPGD46QRK7WJZT7O'), 'unchanged svc1 chain is not rewritten');
-});
-
-test('partial sync deleting svc2 flushes and deletes its chains', () => {
-  const { services, slices } = twoServiceInputs();
-  const out = render([services[0]!], [slices[0]!], { changedServices: new Set(['ns2/svc2']), existingNatChains: firstSyncChains });
-  assert.deepEqual(natChains(out), [...topLevel, 'KUBE-SEP-UHEGFW77JX3KXTOV', 'KUBE-SVC-2VJB64SDSIJUP5T6']);
-  assert.ok(out.endsWith('-X KUBE-SEP-UHEGFW77JX3KXTOV\n-X KUBE-SVC-2VJB64SDSIJUP5T6\nCOMMIT\n'));
-});
-
-test('partial sync: svc4 without endpoints is rejected, then gets its chains once it has one', () => {
-  const { services, slices } = twoServiceInputs();
-  services.push(makeService('ns4', 'svc4', { clusterIP: '172.30.0.44', ports: [{ name: 'p80', port: 80 }] }));
-  const rejected = render(services, slices, { changedServices: new Set(['ns4/svc4']), existingNatChains: firstSyncChains });
-  assert.ok(rejected.includes('-A KUBE-SERVICES -m comment --comment "ns4/svc4:p80 has no endpoints" -m tcp -p tcp -d 172.30.0.44 --dport 80 -j REJECT\n'));
-  assert.deepEqual(natChains(rejected), topLevel);
-  slices.push(makeSlice('ns4', 'svc4', 'svc4-1', [{ ip: '10.0.4.1' }], [{ name: 'p80', port: 80 }]));
-  const served = render(services, slices, { changedServices: new Set(['ns4/svc4']), existingNatChains: firstSyncChains });
-  assert.ok(!served.includes('REJECT'));
-  assert.deepEqual(natChains(served), [...topLevel, 'KUBE-SEP-AYCN5HPXMIRJNJXU', 'KUBE-SVC-4SW47YFZTEDKD3PK']);
-});
-
 // Upstream TestInternalTrafficPolicyE2E (an older test file: no nfacct), transcribed goldens.
 test('internalTrafficPolicy goldens: Cluster, Local with and without a local endpoint', () => {
   const render3 = (policy: 'Cluster' | 'Local', hosts: string[]) => render(

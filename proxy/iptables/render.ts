@@ -4,14 +4,14 @@
  * of upstream's sortIPTablesRules. Pure: the kernel state it needs (existing nat chains) comes in
  * through the config.
  */
-import type { ProxyState } from '../model.js';
+import { groupByService, type ProxyState } from '../model.js';
 import { parseCidr, cidrContains } from '../ip.js';
 import type { IptablesProfile, IptablesRenderConfig } from './config.js';
 import { hostProfile } from './config.js';
 import { formatMasqueradeMark } from '../traffic-plan.js';
-import { printRestoreDump, sortRestoreDump } from './restore-text.js';
+import { printRestoreDump, sortRestoreDump, type RestoreDump } from './restore-text.js';
 import { RestoreBuffers, type RenderContext } from './context.js';
-import { writeServicePort } from './service-rules.js';
+import { renderServiceFragment, writeOwnChains, type ServiceFragment } from './fragments.js';
 import {
   kubeExternalServicesChain,
   kubeFirewallChain,
@@ -27,21 +27,70 @@ import {
 /** Above this many endpoints (all services together) per-endpoint comments are dropped. */
 export const largeClusterEndpointsThreshold = 1000;
 
+/** A rendered sync: the restore input, and what the kernel holds once it is applied. */
+export interface IptablesSync {
+  /** The iptables-restore input; empty when a partial sync has nothing to change. */
+  readonly text: string;
+  readonly applied: AppliedIptables;
+}
+
+/** The rules as last written, kept so that the next partial sync renders only what changed. */
+export interface AppliedIptables {
+  /** The settings the rules were rendered with; a partial sync needs the same. */
+  readonly contextKey: string;
+  /** Per Service ("ns/name"). */
+  readonly fragments: ReadonlyMap<string, ServiceFragment>;
+  /** The fixed and dispatch chains, "table chain" → rules as written. */
+  readonly sharedChains: ReadonlyMap<string, readonly string[]>;
+}
+
 export function renderIptablesRules(state: ProxyState, config: IptablesRenderConfig): string {
+  return renderIptablesSync(state, config).text;
+}
+
+/** A full sync: every chain, plus the deletion of stale ones found in the kernel. */
+export function renderIptablesSync(state: ProxyState, config: IptablesRenderConfig): IptablesSync {
   const ctx = renderContext(state, config);
+  const fragments = new Map<string, ServiceFragment>();
+  for (const [key, entries] of groupByService(state.servicePorts)) fragments.set(key, renderServiceFragment(entries, ctx));
   const out = new RestoreBuffers();
+  writeSharedRules(out, ctx, fragments.values());
+  const active = new Set<string>();
+  for (const fragment of fragments.values()) {
+    writeOwnChains(fragment, out);
+    for (const chain of fragment.chains.keys()) active.add(chain);
+  }
+  writeStaleChainDeletions(out, config.existingNatChains ?? [], active);
+  const dump = sortRestoreDump(out.dump());
+  return { text: printRestoreDump(dump), applied: { contextKey: contextKeyOf(ctx), fragments, sharedChains: sharedChainsOf(dump) } };
+}
+
+/** The fixed chains and rules, with the capture rules of `fragments` (in state order) in the dispatch chains. */
+export function writeSharedRules(out: RestoreBuffers, ctx: RenderContext, fragments: Iterable<ServiceFragment>): void {
   writeTopLevelChains(out);
   writeMasqueradeRules(out, ctx);
   writeLocalnetFirewall(out, ctx);
-  const active = new Set<string>();
-  for (const entry of state.servicePorts) writeServicePort(entry, ctx, out, active);
-  writeStaleChainDeletions(out, config.existingNatChains ?? [], active);
+  for (const fragment of fragments) for (const { table, rule } of fragment.dispatch) out.rule(table, rule);
   writeNodePortsJump(out, ctx);
   writeForwardRules(out, ctx);
-  return printRestoreDump(sortRestoreDump(out.dump()));
 }
 
-function renderContext(state: ProxyState, config: IptablesRenderConfig): RenderContext {
+/** The rules of every chain that is not a per-service chain, keyed "table chain". */
+export function sharedChainsOf(dump: RestoreDump): Map<string, string[]> {
+  const chains = new Map<string, string[]>();
+  for (const table of dump.tables) {
+    for (const chain of table.chains) if (!isServiceChainName(chain)) chains.set(`${table.name} ${chain}`, []);
+    for (const rule of table.rules) chains.get(`${table.name} ${rule.chain}`)?.push(rule.line);
+  }
+  return chains;
+}
+
+/** Everything besides the state that decides the rules; partial syncs need it unchanged. */
+export function contextKeyOf(ctx: RenderContext): string {
+  return JSON.stringify(ctx);
+}
+
+export function renderContext(state: ProxyState, config: IptablesRenderConfig): RenderContext {
   const profile: IptablesProfile = config.profile ?? hostProfile;
   const totalEndpoints = state.servicePorts.reduce((n, e) => n + e.endpoints.length, 0);
   const cidr = config.clusterCIDR?.trim();
@@ -56,7 +105,6 @@ function renderContext(state: ProxyState, config: IptablesRenderConfig): RenderC
     nodeTopology: config.nodeTopology ?? {},
     largeClusterMode: totalEndpoints > largeClusterEndpointsThreshold,
     nodePortAddresses: config.nodePortAddresses,
-    changedServices: config.changedServices,
   };
 }
 

@@ -9,7 +9,7 @@ import type { Endpoint, ServicePortEntry, ServicePortInfo } from '../model.js';
 import { endpointString, protocolLower, servicePortNameString } from '../model.js';
 import { iptablesChainPrefix, iptablesEndpointChain, iptablesServiceHash } from '../hash.js';
 import { probability } from './config.js';
-import { quoted, RestoreBuffers, type RenderContext } from './context.js';
+import { quoted, type RestoreBuffers, type RenderContext } from './context.js';
 import {
   kubeExternalServicesChain,
   kubeMarkMasqChain,
@@ -50,16 +50,12 @@ export function writeServicePort(entry: ServicePortEntry, ctx: RenderContext, ou
   writeLoadBalancerCapture(plan, out);
   writeNodePortCapture(plan, ctx, out);
   writeHealthCheckNodePort(plan, out);
-  // A partial sync leaves an unchanged service's chains alone in the kernel: they are computed
-  // (and kept active) but not written.
-  const unchanged = ctx.changedServices !== undefined && !ctx.changedServices.has(`${plan.svc.namespace}/${plan.svc.name}`);
-  const chains = unchanged ? new RestoreBuffers() : out;
-  writeInternalMasquerade(plan, ctx, chains);
-  writeExternalChain(plan, ctx, chains, active);
-  writeFirewallChain(plan, ctx, chains, active);
-  if (plan.usesClusterChain) writePolicyChain(plan, plan.clusterChain, plan.endpoints.cluster, ctx, chains, active);
-  if (plan.usesLocalChain) writePolicyChain(plan, plan.localChain, plan.endpoints.local, ctx, chains, active);
-  for (const ep of plan.endpoints.allLocallyReachable) writeEndpointChain(plan, ep, ctx, chains, active);
+  writeInternalMasquerade(plan, ctx, out);
+  writeExternalChain(plan, ctx, out, active);
+  writeFirewallChain(plan, ctx, out, active);
+  if (plan.usesClusterChain) writePolicyChain(plan, plan.clusterChain, plan.endpoints.cluster, ctx, out, active);
+  if (plan.usesLocalChain) writePolicyChain(plan, plan.localChain, plan.endpoints.local, ctx, out, active);
+  for (const ep of plan.endpoints.allLocallyReachable) writeEndpointChain(plan, ep, ctx, out, active);
 }
 
 function planServicePort(entry: ServicePortEntry, ctx: RenderContext): ServicePlan {

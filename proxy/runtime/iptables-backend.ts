@@ -1,8 +1,11 @@
 /**
- * iptables mode: renderIptablesRules (full or partial, KEP-3453) applied with one
- * iptables-restore; the jump rules and canary chains are ensured on full syncs only, as upstream.
+ * iptables mode: a full render (renderIptablesSync) or a partial one (renderIptablesPartial,
+ * KEP-3453) applied with one iptables-restore; the jump rules and canary chains are ensured on
+ * full syncs only, as upstream.
  */
-import { renderIptablesRules } from '../iptables/render.js';
+import { renderIptablesRules, renderIptablesSync, type AppliedIptables } from '../iptables/render.js';
+import { renderIptablesPartial } from '../iptables/partial.js';
+import type { IptablesRenderConfig } from '../iptables/config.js';
 import type { ProxyState } from '../model.js';
 import { applyIptablesRestore, cleanupIptables, ensureIptablesJumps, readIptablesChains } from '../apply/iptables.js';
 import { cleanupNftables } from '../apply/nftables.js';
@@ -23,10 +26,12 @@ export interface IptablesBackendOptions {
 
 export class IptablesBackend implements ProxyBackend {
   readonly mode = 'iptables';
-  /** nat chains believed to be in the kernel (read back on full syncs, then kept from our own writes). */
-  #natChains: Set<string> | undefined;
+  /** The rules the kernel has from us, the base of partial syncs; undefined until a full sync succeeds. */
+  #applied: AppliedIptables | undefined;
   /** Rules per "table/chain", for kubeproxy_sync_proxy_rules_iptables_total. */
   readonly #ruleCounts = new Map<string, number>();
+  /** Sums of #ruleCounts per table, kept as they change rather than re-added each sync. */
+  readonly #ruleTotals: Record<string, number> = {};
 
   constructor(private readonly runner: CommandRunner, private readonly options: IptablesBackendOptions, private readonly metrics: ProxyMetrics) {}
 
@@ -40,35 +45,35 @@ export class IptablesBackend implements ProxyBackend {
     }
   }
 
-  render(state: ProxyState, node: NodeInfo, extra: { existingNatChains?: readonly string[]; changedServices?: ReadonlySet<string> } = {}): string {
-    return renderIptablesRules(state, {
-      nodeIPs: node.nodeIPs,
-      nodeTopology: node.topology,
-      clusterCIDR: this.options.clusterCIDR,
-      masqueradeAll: this.options.masqueradeAll,
-      localhostNodePorts: this.options.localhostNodePorts,
-      ...extra,
-    });
+  render(state: ProxyState, node: NodeInfo): string {
+    return renderIptablesRules(state, this.#config(node));
   }
 
+  /**
+   * Full syncs (first, after a failure, when asked, when the settings changed) ensure the jumps
+   * and canaries, read the nat chains back and rewrite everything; other syncs write only what
+   * changed since the last applied render (iptables/partial.ts).
+   */
   async sync(req: SyncRequest): Promise<SyncResult> {
-    const full = req.full || this.#natChains === undefined;
+    const config = this.#config(req.node);
+    const partial = !req.full && this.#applied ? renderIptablesPartial(this.#applied, req.state, req.changedServices, config) : undefined;
+    const full = partial === undefined;
     if (full) {
       await ensureIptablesJumps(this.runner, { localnetFirewall: this.options.localhostNodePorts ?? true });
       await this.#ensureCanaries();
-      this.#natChains = new Set(await readIptablesChains(this.runner, 'nat'));
     }
-    const text = this.render(req.state, req.node, { existingNatChains: [...this.#natChains!], changedServices: full ? undefined : req.changedServices });
+    const sync = partial ?? renderIptablesSync(req.state, { ...config, existingNatChains: await readIptablesChains(this.runner, 'nat') });
     try {
-      await applyIptablesRestore(this.runner, text);
+      if (sync.text) await applyIptablesRestore(this.runner, sync.text);
     } catch (err) {
       this.metrics.restoreFailures.inc();
       if (!full) this.metrics.partialRestoreFailures.inc();
-      this.#natChains = undefined;
+      this.#applied = undefined;
       throw err;
     }
-    this.#recordWritten(text);
-    return { full, bytes: text.length };
+    this.#applied = sync.applied;
+    this.#recordWritten(sync.text);
+    return { full, bytes: sync.text.length };
   }
 
   followUpAfterMs(): number | undefined {
@@ -85,38 +90,47 @@ export class IptablesBackend implements ProxyBackend {
     log.info('removed iptables rules', { chains: removedChains });
   }
 
+  #config(node: NodeInfo): IptablesRenderConfig {
+    return {
+      nodeIPs: node.nodeIPs,
+      nodeTopology: node.topology,
+      clusterCIDR: this.options.clusterCIDR,
+      masqueradeAll: this.options.masqueradeAll,
+      localhostNodePorts: this.options.localhostNodePorts,
+    };
+  }
+
   async #ensureCanaries(): Promise<void> {
     await Promise.all(canaryTables.map((t) => this.runner.run('iptables', ['-w', '5', '-W', '100000', '-N', canaryChain, '-t', t])));
   }
 
-  /** Updates the known chains and rule counts from a restore input that succeeded. */
+  /** Updates the rule counts from a restore input that succeeded (a declared chain starts empty). */
   #recordWritten(text: string): void {
     let table = '';
     const written: Record<string, number> = { filter: 0, nat: 0 };
+    const forget = (key: string) => {
+      const t = key.slice(0, key.indexOf('/'));
+      this.#ruleTotals[t] = (this.#ruleTotals[t] ?? 0) - (this.#ruleCounts.get(key) ?? 0);
+    };
     for (const line of text.split('\n')) {
       if (line.startsWith('*')) table = line.slice(1);
       else if (line.startsWith(':')) {
-        const chain = line.slice(1, line.indexOf(' '));
-        this.#ruleCounts.set(`${table}/${chain}`, 0);
-        if (table === 'nat') this.#natChains!.add(chain);
+        const key = `${table}/${line.slice(1, line.indexOf(' '))}`;
+        forget(key);
+        this.#ruleCounts.set(key, 0);
       } else if (line.startsWith('-A ')) {
-        const chain = line.slice(3, line.indexOf(' ', 3));
-        const key = `${table}/${chain}`;
+        const key = `${table}/${line.slice(3, line.indexOf(' ', 3))}`;
         this.#ruleCounts.set(key, (this.#ruleCounts.get(key) ?? 0) + 1);
+        this.#ruleTotals[table] = (this.#ruleTotals[table] ?? 0) + 1;
         written[table] = (written[table] ?? 0) + 1;
       } else if (line.startsWith('-X ')) {
-        const chain = line.slice(3).trim();
-        this.#ruleCounts.delete(`${table}/${chain}`);
-        if (table === 'nat') this.#natChains!.delete(chain);
+        const key = `${table}/${line.slice(3).trim()}`;
+        forget(key);
+        this.#ruleCounts.delete(key);
       }
     }
-    const totals: Record<string, number> = { filter: 0, nat: 0 };
-    for (const [key, n] of this.#ruleCounts) {
-      const t = key.slice(0, key.indexOf('/'));
-      totals[t] = (totals[t] ?? 0) + n;
-    }
     for (const t of ['filter', 'nat']) {
-      this.metrics.iptablesTotal.set(totals[t] ?? 0, [t]);
+      this.metrics.iptablesTotal.set(this.#ruleTotals[t] ?? 0, [t]);
       this.metrics.iptablesLast.set(written[t] ?? 0, [t]);
     }
   }
