@@ -8,7 +8,7 @@ import { basicAuthGate, parseHtpasswd, type Htpasswd } from './basic-auth.js';
 import type { CanaryChoice } from './canary.js';
 import type { AccessConfig } from './config.js';
 import { Cors } from './cors.js';
-import { CompiledPolicy, type Gate, type RoutePolicy } from './policy.js';
+import { CompiledPolicy, type Gate, type PolicyAnswer, type RoutePolicy } from './policy.js';
 import { rateLimitGate } from './rate-limit.js';
 import { sourceRangeGate } from './source-range.js';
 
@@ -55,6 +55,17 @@ function htpasswdFor(ref: string | undefined, ctx: AccessContext): Htpasswd | un
 }
 
 export function makePolicy(access: AccessParts | undefined, backend: Backend, canary: CanaryChoice | undefined): RoutePolicy | null {
-  if (!access && !canary) return null;
-  return new CompiledPolicy({ cors: access?.cors, gates: access?.gates ?? [], backend, canary });
+  const grpc = backend.options.protocol === 'GRPC' || backend.options.protocol === 'GRPCS';
+  if (!access && !canary && !grpc) return null;
+  const gates = access?.gates ?? [];
+  return new CompiledPolicy({ cors: access?.cors, gates: grpc ? [http2Only, ...gates] : gates, backend, canary });
 }
+
+const needsHttp2: PolicyAnswer = { kind: 'answer', status: 502, headers: [], emptyBody: false };
+
+/**
+ * gRPC backends are reached over HTTP/2 only, and svcnet speaks HTTP/2 to clients that
+ * negotiated it (TLS ALPN h2): an HTTP/1.x request to such a route gets 502 instead of bytes a
+ * gRPC server cannot parse.
+ */
+const http2Only: Gate = (req) => (req.http2 ? undefined : needsHttp2);

@@ -13,6 +13,8 @@ export interface PolicyRequest {
   readonly head: RequestHead;
   readonly remoteAddress: string;
   readonly proto: 'http' | 'https';
+  /** The client speaks HTTP/2 (TLS ALPN h2), which gRPC backends need. */
+  readonly http2: boolean;
 }
 
 /** The proxy answers itself (403, 401, 503, 204 preflight). Headers are [name, value] pairs. */

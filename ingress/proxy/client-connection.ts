@@ -176,7 +176,7 @@ export class ClientConnection implements Deadline {
     let backend = match.backend;
     let policyHeaders = '';
     if (match.policy !== null) {
-      const verdict = match.policy.check({ head, remoteAddress: this.remoteAddress, proto: this.listener.proto });
+      const verdict = match.policy.check({ head, remoteAddress: this.remoteAddress, proto: this.listener.proto, http2: false });
       if (verdict.kind === 'answer') return this.#answer(renderAnswer(verdict, close, isHead), verdict.status, close, head, backend, started);
       backend = verdict.backend;
       policyHeaders = headerLines(verdict.responseHeaders);
