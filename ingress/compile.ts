@@ -1,7 +1,10 @@
 /**
- * compileRoutes: ClusterState → RouteTable (pure: no clock, no I/O). Ingresses are taken oldest
+ * compileRoutes: ClusterState → RouteTable (no clock, no I/O). Ingresses are taken oldest
  * first, so on any conflict (same host+path, same TLS host, host defaultBackend) the oldest wins,
  * as in ingress-nginx. A bad Ingress is skipped and reported; the others are still compiled.
+ * Canary Ingresses attach to main routes once all of those exist (policies/attach-canary.ts).
+ * The only state shared between compiles is what must survive a table swap: EWMA latencies
+ * (balancing/ewma.ts) and rate-limit counters (policies/rate-limit.ts).
  */
 import { parseAnnotations, type IngressAnnotations } from './annotations.js';
 import { makeBalancer } from './balancing/make-balancer.js';
