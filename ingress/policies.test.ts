@@ -121,10 +121,13 @@ test('CORS values that could inject headers are refused', async () => {
 
 test('limit-rps: 5 → burst of 25 (×5) answered, the excess gets 503 (fact 36); other clients unaffected', async () => {
   apply([app('limited', { [a('limit-rps')]: '5' }), app('free', {})]);
+  const t0 = performance.now();
   const codes = await statuses('limited.com', 60);
+  const seconds = (performance.now() - t0) / 1000;
   assert.equal(codes.length, 60);
   const ok = codes.filter((c) => c === 200).length;
-  assert.ok(ok >= 26 && ok <= 32, `${ok} of 60 admitted`);
+  // 1 + 25 at once, plus what the bucket drained (5/s) while the requests went out.
+  assert.ok(ok >= 26 && ok <= 27 + Math.ceil(seconds * 5), `${ok} of 60 admitted in ${seconds.toFixed(2)} s`);
   assert.equal(codes.filter((c) => c === 503).length, 60 - ok);
   assert.deepEqual(codes.slice(0, 26), Array(26).fill(200), 'the first 1 + 25 (burst) pass');
   assert.equal((await request('free.com')).status, 200);
