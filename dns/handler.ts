@@ -3,8 +3,13 @@
  * records, the forwarder, or an error rcode. Never throws: a failure inside answers SERVFAIL and
  * counts in coredns_panics_total. Cluster replies are kept pre-encoded per (question bytes,
  * budget, EDNS) and dropped whenever the index changes, so a repeated question costs one map
- * lookup and a copy (A/AAAA answers rotated each time, as CoreDNS's loadbalance shuffles them);
- * forwarded replies go through the TTL cache instead.
+ * lookup and a few byte patches in the cached reply itself (ID, RD, CD; A/AAAA answers rotated,
+ * as CoreDNS's loadbalance shuffles them); forwarded replies go through the TTL cache instead.
+ *
+ * Nothing is allocated per cached answer: garbage per query is what sets how often the young
+ * generation is scavenged, and each scavenge pause lands in the latency tail. The price is that a
+ * reply from the cache is the cache's own buffer, valid until the next call to handle(): send or
+ * copy it before then, or call keep() (see server.ts).
  */
 import type { ClusterIndex } from './cluster-index.js';
 import { AnswerCache } from './cache.js';
@@ -12,7 +17,7 @@ import { questionWire, type Forwarder } from './forward.js';
 import type { DnsMetrics } from './metrics.js';
 import { resolve, type RecordsConfig } from './records.js';
 import { ClassIN, Rcode, RRType, type Answer } from './rr.js';
-import { findRotatable, rotatedCopy, type Rotatable } from './rotation.js';
+import { findRotatable, rotateInPlace, type Rotatable } from './rotation.js';
 import { parseQuery, replyCacheKey, type Query } from './wire-read.js';
 import { encodeHeaderOnly, encodeReply, servfailFor } from './wire-write.js';
 
@@ -34,7 +39,8 @@ const maxConcurrentForwards = 1000;
 const maxUdpPayload = 65507;
 
 interface CachedReply {
-  readonly reply: Buffer;
+  /** Patched in place for every hit; replaced by a copy when a caller keeps the old one. */
+  reply: Buffer;
   readonly rotate?: Rotatable;
 }
 
@@ -42,7 +48,8 @@ export class QueryHandler {
   readonly #d: HandlerDeps;
   /** By transport: the same question gets a different reply over UDP (truncation) than over TCP. */
   readonly #encoded = { udp: new Map<string, CachedReply>(), tcp: new Map<string, CachedReply>() };
-  #served = 0;
+  /** The entry whose buffer the last handle() returned (see keep). */
+  #lent: CachedReply | null = null;
   #forwarding = 0;
   readonly #inFlight = new Map<string, Promise<Answer | null>>();
 
@@ -78,8 +85,19 @@ export class QueryHandler {
     }
   }
 
+  /**
+   * The caller holds on to `reply` past the next call to handle() (a UDP send the kernel queued):
+   * the cache serves a copy from now on, so later patches never reach the bytes still to be sent.
+   */
+  keep(reply: Buffer): void {
+    const lent = this.#lent;
+    if (lent && lent.reply === reply) lent.reply = Buffer.from(reply);
+  }
+
   #fromCache(hit: CachedReply, req: Buffer, proto: Proto, family: '1' | '2', started: number): Buffer {
-    const out = hit.rotate ? rotatedCopy(hit.reply, hit.rotate, ++this.#served) : Buffer.from(hit.reply);
+    const out = hit.reply;
+    if (hit.rotate) rotateInPlace(out, hit.rotate);
+    this.#lent = hit;
     out[0] = req[0]!;
     out[1] = req[1]!;
     // RD and CD are echoed from each request; the rest of the header is the same for everyone.
@@ -108,8 +126,9 @@ export class QueryHandler {
     if (key !== null) {
       const cache = this.#encoded[proto];
       if (cache.size >= maxEncoded) cache.clear();
-      // Sent as is: the cached copy is never written to, hits patch a fresh copy.
-      cache.set(key, { reply: out, rotate: q.qtype === RRType.A || q.qtype === RRType.AAAA ? findRotatable(out, q.questionEnd) : undefined });
+      const entry: CachedReply = { reply: out, rotate: q.qtype === RRType.A || q.qtype === RRType.AAAA ? findRotatable(out, q.questionEnd) : undefined };
+      cache.set(key, entry);
+      this.#lent = entry;
     }
     return out;
   }

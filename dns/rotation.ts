@@ -1,8 +1,8 @@
 /**
  * Round-robin for cached replies (CoreDNS's loadbalance plugin shuffles A and AAAA answers so
  * clients of a headless Service spread over its endpoints). A reply whose Answer section is n
- * records of one fixed size — A or AAAA owned by a pointer to the question — is rotated by a
- * different offset each time it is served, straight in the bytes.
+ * records of one fixed size — A or AAAA owned by a pointer to the question — is rotated by one
+ * record each time it is served, in place in the cached bytes (no allocation per query).
  */
 
 export interface Rotatable {
@@ -27,15 +27,16 @@ export function findRotatable(reply: Buffer, questionEnd: number): Rotatable | u
   return { start: questionEnd, size, count };
 }
 
-/** A copy of `reply` with its answers rotated left by `by` records. */
-export function rotatedCopy(reply: Buffer, r: Rotatable, by: number): Buffer {
-  const out = Buffer.allocUnsafe(reply.length);
-  const shift = (by % r.count) * r.size;
-  const total = r.count * r.size;
-  const end = r.start + total;
-  reply.copy(out, 0, 0, r.start);
-  reply.copy(out, r.start, r.start + shift, end);
-  reply.copy(out, r.start + total - shift, r.start, r.start + shift);
-  reply.copy(out, end, end);
-  return out;
+/** Room for one record while the others move up: the largest is an AAAA (12 + 16 bytes). */
+const spare = Buffer.allocUnsafe(28);
+
+/**
+ * Rotates the answers of `reply` left by one record, in place. The first record is moved by hand:
+ * Buffer#copy of a sub-range allocates a view per call, which this path exists to avoid.
+ */
+export function rotateInPlace(reply: Buffer, r: Rotatable): void {
+  const last = r.start + (r.count - 1) * r.size;
+  for (let i = 0; i < r.size; i++) spare[i] = reply[r.start + i]!;
+  reply.copyWithin(r.start, r.start + r.size, last + r.size);
+  for (let i = 0; i < r.size; i++) reply[last + i] = spare[i]!;
 }

@@ -85,8 +85,15 @@ function onDatagram(udp: dgram.Socket, handler: QueryHandler, msg: Buffer, rinfo
   try {
     const out = handler.handle(msg, 'udp', rinfo.family === 'IPv6' ? '2' : '1');
     if (out === null) return;
-    // No callback: Node then completes the send without a JS round trip (errors go to 'error').
-    if (!(out instanceof Promise)) return void udp.send(out, rinfo.port, rinfo.address);
+    if (!(out instanceof Promise)) {
+      // No callback: Node then completes the send without a JS round trip (errors go to 'error').
+      // The send happens right here (literalLookup answers synchronously); only if the kernel
+      // could not take the datagram does libuv queue it, still pointing at `out`, which may be
+      // the reply cache's own buffer: then the cache must stop patching it.
+      udp.send(out, rinfo.port, rinfo.address);
+      if (udp.getSendQueueCount() > 0) handler.keep(out);
+      return;
+    }
     out.then((reply) => reply && udp.send(reply, rinfo.port, rinfo.address), noop);
   } catch (err) {
     log.error('udp query failed', { err });
@@ -106,6 +113,7 @@ function onConnection(sock: net.Socket, handler: QueryHandler, connections: Set<
     inFlight--;
     if (sock.isPaused() && inFlight < maxTcpInFlight) sock.resume();
     if (!reply || sock.destroyed) return;
+    // Copied into the frame at once: a reply from the cache is only valid until the next handle().
     const frame = Buffer.allocUnsafe(reply.length + 2);
     frame.writeUInt16BE(reply.length, 0);
     reply.copy(frame, 2);
