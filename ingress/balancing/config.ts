@@ -29,7 +29,7 @@ const cookiePathPattern = /^\/[A-Za-z0-9\-._~!$&'()*+,=:@%/]{0,255}$/;
 /** A year; longer lifetimes are almost certainly a typo. */
 const maxCookieSeconds = 366 * 24 * 3600;
 
-export function parseHashSource(v: string): HashSource | undefined {
+function parseHashSource(v: string): HashSource | undefined {
   const s = v.trim();
   if (s === '$request_uri') return { kind: 'request_uri' };
   if (s === '$remote_addr') return { kind: 'remote_addr' };

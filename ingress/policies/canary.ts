@@ -17,10 +17,6 @@ export class CanaryChoice {
     this.#canary = canary;
   }
 
-  get backend(): Backend {
-    return this.#canary;
-  }
-
   /** The backend serving this request: `main` or the canary (never a canary without endpoints). */
   choose(req: PolicyRequest, main: Backend): Backend {
     if (this.#canary.endpoints.length === 0) return main;
