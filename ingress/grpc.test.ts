@@ -96,6 +96,20 @@ test('GRPC: a trailers-only error answer keeps grpc-status', async () => {
   assert.equal(call.trailers['grpc-status'], '12', 'sent as a trailer so gRPC clients read it as the call status');
 });
 
+test('GRPC: a call the client cancels is cancelled at the backend too', async () => {
+  const before = plain.cancelled;
+  await new Promise<void>((resolve, reject) => {
+    const req = client.request({ ':method': 'POST', ':path': '/echo.Echo/Stream', ':authority': 'grpc.example', 'content-type': 'application/grpc', te: 'trailers' });
+    req.on('data', () => req.close(http2.constants.NGHTTP2_CANCEL));
+    req.on('close', () => resolve());
+    req.on('error', reject);
+    req.write(grpcFrame('cancel me'));
+  });
+  const deadline = Date.now() + 3000;
+  while (plain.cancelled === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.equal(plain.cancelled, before + 1);
+});
+
 test('GRPCS: the same over TLS to the backend', async () => {
   const call = await streamingCall('grpcs.example', '/echo.Echo/Stream', ['a', 'b']);
   assert.equal(call.headers['x-pod'], 'grpcs-0');

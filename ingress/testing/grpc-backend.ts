@@ -9,12 +9,15 @@ import type { AddressInfo } from 'node:net';
 
 export interface GrpcBackend {
   readonly port: number;
+  /** Streams the peer reset before they ended (a cancelled call). */
+  readonly cancelled: number;
   close(): Promise<void>;
 }
 
 export async function startGrpcBackend(pod: string, tlsPair?: { cert: string; key: string }): Promise<GrpcBackend> {
   const server = tlsPair ? http2.createSecureServer({ ...tlsPair, allowHTTP1: false }) : http2.createServer();
   const sessions = new Set<http2.ServerHttp2Session>();
+  let cancelled = 0;
   server.on('session', (s) => {
     sessions.add(s);
     s.on('close', () => sessions.delete(s));
@@ -27,12 +30,18 @@ export async function startGrpcBackend(pod: string, tlsPair?: { cert: string; ke
     }
     stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...seen }, { waitForTrailers: true });
     stream.on('data', (chunk: Buffer) => stream.write(chunk));
+    stream.on('close', () => {
+      if (stream.rstCode === http2.constants.NGHTTP2_CANCEL) cancelled++;
+    });
     stream.on('end', () => stream.end());
     stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0', 'grpc-message': 'OK', 'x-trailer-pod': pod }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as AddressInfo).port,
+    get cancelled() {
+      return cancelled;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sessions) s.destroy();
