@@ -20,9 +20,9 @@ test('load balancing: affinity beats upstream-hash-by beats load-balance; only t
 });
 
 test('cookie affinity options are bounded', () => {
-  const r = parse({ affinity: 'cookie', 'session-cookie-max-age': '99999999999', 'session-cookie-expires': '-1', 'affinity-mode': 'sticky', 'session-cookie-secure': 'yes' });
-  assert.equal(r.problems.length, 4);
-  assert.deepEqual(r.lb, { kind: 'cookie', cookie: { name: 'INGRESSCOOKIE', path: undefined, maxAgeSeconds: undefined, expiresSeconds: undefined, sameSite: undefined, secure: undefined, mode: 'balanced' } });
+  const r = parse({ affinity: 'cookie', 'session-cookie-max-age': '99999999999', 'session-cookie-expires': '-1', 'affinity-mode': 'sticky', 'session-cookie-secure': 'yes', 'session-cookie-domain': 'a.com; Path=/x' });
+  assert.equal(r.problems.length, 5);
+  assert.deepEqual(r.lb, { kind: 'cookie', cookie: { name: 'INGRESSCOOKIE', path: undefined, maxAgeSeconds: undefined, expiresSeconds: undefined, sameSite: undefined, domain: undefined, secure: undefined, changeOnFailure: false, mode: 'balanced' } });
 });
 
 test('canary: read only with canary "true"; weight bounded by the total; bad patterns refused', () => {

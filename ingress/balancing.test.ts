@@ -1,6 +1,8 @@
 /** Load-balancing annotations through the real curl: ewma, upstream-hash-by, cookie affinity. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import net from 'node:net';
 import { startEchoBackend, type EchoBackend } from './testing/echo-backend.js';
 import { closeAll, curl, serviceOf, startHarness, stateOf, type Harness } from './testing/harness.js';
 import { ingress, path } from './testing/state.js';
@@ -120,11 +122,12 @@ test('affinity-mode persistent with session-cookie-* attributes; a gone endpoint
     [a('session-cookie-max-age')]: '3600',
     [a('session-cookie-expires')]: '7200',
     [a('session-cookie-samesite')]: 'Lax',
+    [a('session-cookie-domain')]: '.p.com',
   };
   apply(ingress('persist', { host: 'p.com', annotations, paths: [path('/', 'Prefix', 'app')] }));
   const first = await get('p.com', '/');
   const cookie = setCookieOf(first.headers)!;
-  assert.match(cookie, /^route=[0-9a-f]+\|[0-9a-f]+; Expires=\w{3}, \d\d \w{3} \d{4} [\d:]{8} GMT; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/);
+  assert.match(cookie, /^route=[0-9a-f]+\|[0-9a-f]+; Expires=\w{3}, \d\d \w{3} \d{4} [\d:]{8} GMT; Max-Age=3600; Domain=\.p\.com; Path=\/; HttpOnly; SameSite=Lax$/);
   const pair = cookie.split(';')[0];
   for (let i = 0; i < 5; i++) assert.equal((await get('p.com', '/', ['-H', `Cookie: ${pair}`])).pod, first.pod);
   apply(ingress('persist', { host: 'p.com', annotations, paths: [path('/', 'Prefix', 'app')] }), pods.filter((p) => `app-${pods.indexOf(p)}` !== first.pod));
@@ -140,4 +143,24 @@ test('bad affinity values are reported and ignored', async () => {
   assert.equal(problems.filter((p) => p.reason === 'InvalidAnnotation').length, 3);
   const r = await get('b.com', '/');
   assert.match(setCookieOf(r.headers)!, /^INGRESSCOOKIE=\S+; Path=\/; HttpOnly$/);
+});
+
+test('session-cookie-change-on-failure: a session whose endpoint refuses connections is re-pinned only when set', async () => {
+  const dead = net.createServer();
+  await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+  const deadPort = (dead.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => dead.close(() => r()));
+  const deadPin = createHash('sha1').update(`default/app:80|127.0.0.1:${deadPort}`).digest('hex').slice(0, 24);
+  const base = { [a('affinity')]: 'cookie', [a('affinity-mode')]: 'persistent' };
+  const flaky = [pods[0], { address: '127.0.0.1', port: deadPort }];
+  for (const change of [false, true]) {
+    const annotations = change ? { ...base, [a('session-cookie-change-on-failure')]: 'true' } : base;
+    h.apply(stateOf({ svcs: [serviceOf('app', flaky)], ingresses: [ingress('flaky', { host: 'f.com', annotations, paths: [path('/', 'Prefix', 'app')] })] }));
+    const r = await get('f.com', '/', ['-H', `Cookie: INGRESSCOOKIE=${deadPin}|x`]);
+    assert.equal(r.status, 200, 'retried on the live endpoint');
+    assert.equal(r.pod, 'app-0');
+    const cookie = setCookieOf(r.headers);
+    if (change) assert.ok(cookie && !cookie.includes(deadPin), 'the session moves to the endpoint that answered');
+    else assert.equal(cookie, undefined, 'the session stays pinned');
+  }
 });

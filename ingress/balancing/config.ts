@@ -16,8 +16,11 @@ export interface CookieAffinityConfig {
   maxAgeSeconds: number | undefined;
   expiresSeconds: number | undefined;
   sameSite: 'None' | 'Lax' | 'Strict' | undefined;
+  domain: string | undefined;
   /** undefined = Secure on HTTPS requests only. */
   secure: boolean | undefined;
+  /** A retry on another endpoint (the pinned one failed) re-pins the session there. */
+  changeOnFailure: boolean;
   /** balanced: sessions spread again when endpoints are added; persistent: never moved while the endpoint lives. */
   mode: 'balanced' | 'persistent';
 }
@@ -25,6 +28,8 @@ export interface CookieAffinityConfig {
 export type LbConfig = { kind: 'round_robin' } | { kind: 'ewma' } | { kind: 'hash'; source: HashSource } | { kind: 'cookie'; cookie: CookieAffinityConfig };
 
 const cookieNamePattern = /^[A-Za-z0-9_\-.]{1,64}$/;
+/** A DNS name, optionally with the leading dot of old-style cookie domains. */
+const cookieDomainPattern = /^\.?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const cookiePathPattern = /^\/[A-Za-z0-9\-._~!$&'()*+,=:@%/]{0,255}$/;
 /** A year; longer lifetimes are almost certainly a typo. */
 const maxCookieSeconds = 366 * 24 * 3600;
@@ -45,14 +50,16 @@ export function parseLbAnnotations(r: AnnotationReader): LbConfig {
   let affinity = false;
   r.read('affinity', (v) => (v === 'cookie' ? v : undefined), () => (affinity = true));
   if (!affinity) return lb;
-  const cookie: CookieAffinityConfig = { name: 'INGRESSCOOKIE', path: undefined, maxAgeSeconds: undefined, expiresSeconds: undefined, sameSite: undefined, secure: undefined, mode: 'balanced' };
+  const cookie: CookieAffinityConfig = { name: 'INGRESSCOOKIE', path: undefined, maxAgeSeconds: undefined, expiresSeconds: undefined, sameSite: undefined, domain: undefined, secure: undefined, changeOnFailure: false, mode: 'balanced' };
   const seconds = parseIntIn(1, maxCookieSeconds);
   r.read('session-cookie-name', (v) => (cookieNamePattern.test(v) ? v : undefined), (v) => (cookie.name = v));
   r.read('session-cookie-path', (v) => (cookiePathPattern.test(v) ? v : undefined), (v) => (cookie.path = v));
   r.read('session-cookie-max-age', seconds, (v) => (cookie.maxAgeSeconds = v));
   r.read('session-cookie-expires', seconds, (v) => (cookie.expiresSeconds = v));
   r.read('session-cookie-samesite', (v) => (v === 'None' || v === 'Lax' || v === 'Strict' ? v : undefined), (v) => (cookie.sameSite = v));
+  r.read('session-cookie-domain', (v) => (cookieDomainPattern.test(v) ? v.toLowerCase() : undefined), (v) => (cookie.domain = v));
   r.read('session-cookie-secure', parseBool, (v) => (cookie.secure = v));
+  r.read('session-cookie-change-on-failure', parseBool, (v) => (cookie.changeOnFailure = v));
   r.read('affinity-mode', (v) => (v === 'balanced' || v === 'persistent' ? v : undefined), (v) => (cookie.mode = v));
   return { kind: 'cookie', cookie };
 }

@@ -45,18 +45,20 @@ export class CookieAffinityBalancer implements Balancer {
 
   pick(ctx: PickContext, tried: readonly Endpoint[] | undefined): Endpoint | undefined {
     const key = this.#cookieKey(ctx.req.headers)?.key;
+    // A retry (the session's endpoint failed): another endpoint serves this request; the session
+    // moves there only with session-cookie-change-on-failure.
+    const repin = tried !== undefined && this.#cfg.changeOnFailure;
     if (this.#ring) {
-      if (key !== undefined) return this.#ring.find(key, tried);
+      if (key !== undefined && !repin) return this.#ring.find(key, tried);
       const fresh = randomBytes(12).toString('hex');
       const ep = this.#ring.find(fresh, tried);
       if (ep) ctx.setCookie = this.#setCookie(fresh, ctx);
       return ep;
     }
     const pinned = key !== undefined ? this.#byDigest!.get(key) : undefined;
-    // The pinned endpoint failed on this request: another one serves it, the session stays.
-    if (pinned) return !tried?.includes(pinned) ? pinned : randomOf(untried(this.#endpoints, tried));
+    if (pinned && !tried?.includes(pinned)) return pinned;
     const ep = randomOf(untried(this.#endpoints, tried));
-    if (ep) ctx.setCookie = this.#setCookie(this.#digestOf!.get(ep)!, ctx);
+    if (ep && (!pinned || repin)) ctx.setCookie = this.#setCookie(this.#digestOf!.get(ep)!, ctx);
     return ep;
   }
 
@@ -78,6 +80,7 @@ export class CookieAffinityBalancer implements Balancer {
     let out = `Set-Cookie: ${c.name}=${key}|${this.#backendKey}`;
     if (c.expiresSeconds !== undefined) out += `; Expires=${new Date(Date.now() + c.expiresSeconds * 1000).toUTCString()}`;
     if (c.maxAgeSeconds !== undefined) out += `; Max-Age=${c.maxAgeSeconds}`;
+    if (c.domain !== undefined) out += `; Domain=${c.domain}`;
     out += `; Path=${this.#path}`;
     if (c.secure ?? ctx.client.listener.proto === 'https') out += '; Secure';
     out += '; HttpOnly';
