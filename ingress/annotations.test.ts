@@ -43,7 +43,7 @@ test('access: source ranges all-or-nothing, CORS lists, limits, basic auth', () 
   assert.equal(parse({ 'cors-allow-origin': 'https://a.com' }).access.cors, undefined, 'CORS needs enable-cors');
   assert.deepEqual(parse({ 'enable-cors': 'true', 'cors-allow-origin': 'https://a.com, http://*.b.org:8080' }).access.cors?.allowOrigin, ['https://a.com', 'http://*.b.org:8080']);
   for (const bad of ['https://a.com/path', 'a.com', 'https://*.*.com', 'javascript:alert(1)', 'https://a.com"']) assert.equal(parse({ 'enable-cors': 'true', 'cors-allow-origin': bad }).problems.length, 1, bad);
-  assert.deepEqual(parse({ 'limit-rps': '5' }).access.rateLimit, { rps: 5, rpm: undefined, burstMultiplier: 5 });
+  assert.deepEqual(parse({ 'limit-rps': '5' }).access.rateLimit, { rps: 5, rpm: undefined, burstMultiplier: 5, exempt: undefined });
   assert.equal(parse({ 'limit-rps': '0' }).problems.length, 1);
   assert.equal(parse({ 'auth-type': 'digest' }).problems.length, 1, 'digest is not supported');
   assert.equal(parse({ 'auth-secret': 'x' }).problems.length, 1, 'auth-secret without auth-type');

@@ -136,6 +136,11 @@ test('limit-rps: 5 → burst of 25 (×5) answered, the excess gets 503 (fact 36)
   assert.equal((await request('limited.com')).status, 200);
 });
 
+test('limit-whitelist: clients in its ranges are never limited', async () => {
+  apply([app('exempt', { [a('limit-rps')]: '1', [a('limit-burst-multiplier')]: '1', [a('limit-whitelist')]: '127.0.0.0/8' })]);
+  assert.deepEqual(await statuses('exempt.com', 6), Array(6).fill(200));
+});
+
 test('limit-burst-multiplier and limit counters survive a route table swap', async () => {
   const ing = app('burst', { [a('limit-rps')]: '2', [a('limit-burst-multiplier')]: '1' });
   apply([ing]);

@@ -26,7 +26,7 @@ const secretNamePattern = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const realmPattern = /^[\x20\x21\x23-\x5b\x5d-\x7e]{0,128}$/;
 
 export function parseAccessAnnotations(r: AnnotationReader): AccessConfig {
-  const cfg: AccessConfig = { allowRanges: undefined, denyRanges: undefined, cors: undefined, rateLimit: { rps: undefined, rpm: undefined, burstMultiplier: 5 }, basicAuth: undefined };
+  const cfg: AccessConfig = { allowRanges: undefined, denyRanges: undefined, cors: undefined, rateLimit: { rps: undefined, rpm: undefined, burstMultiplier: 5, exempt: undefined }, basicAuth: undefined };
   r.read('whitelist-source-range', parseCidrList, (v) => (cfg.allowRanges = v));
   r.read('allowlist-source-range', parseCidrList, (v) => (cfg.allowRanges = v));
   r.read('denylist-source-range', parseCidrList, (v) => (cfg.denyRanges = v));
@@ -34,6 +34,7 @@ export function parseAccessAnnotations(r: AnnotationReader): AccessConfig {
   r.read('limit-rps', parseIntIn(1, 1_000_000), (v) => (cfg.rateLimit.rps = v));
   r.read('limit-rpm', parseIntIn(1, 60_000_000), (v) => (cfg.rateLimit.rpm = v));
   r.read('limit-burst-multiplier', parseIntIn(1, 1000), (v) => (cfg.rateLimit.burstMultiplier = v));
+  r.read('limit-whitelist', parseCidrList, (v) => (cfg.rateLimit.exempt = v));
   cfg.basicAuth = parseBasicAuth(r);
   return cfg;
 }

@@ -7,6 +7,7 @@
  * table swap (any endpoint change) does not reset them.
  */
 import type { Gate, PolicyAnswer } from './policy.js';
+import { cidrMatcher, type Cidr } from './source-range.js';
 
 /** Client addresses remembered per limiter; the least recently seen are forgotten first. */
 const maxClients = 16_384;
@@ -71,6 +72,8 @@ export interface RateLimitConfig {
   rps: number | undefined;
   rpm: number | undefined;
   burstMultiplier: number;
+  /** `limit-whitelist`: clients in these ranges are never limited. */
+  exempt: Cidr[] | undefined;
 }
 
 /** `owner` names the Ingress ("ns/name"): its routes share one counter per client, as one nginx zone. */
@@ -79,7 +82,9 @@ export function rateLimitGate(owner: string, cfg: RateLimitConfig): Gate | undef
   if (cfg.rps !== undefined) checks.push(limiterFor(`${owner}|rps`, cfg.rps, cfg.rps * cfg.burstMultiplier));
   if (cfg.rpm !== undefined) checks.push(limiterFor(`${owner}|rpm`, cfg.rpm / 60, cfg.rpm * cfg.burstMultiplier));
   if (checks.length === 0) return undefined;
+  const exempt = cfg.exempt ? cidrMatcher(cfg.exempt) : undefined;
   return (req) => {
+    if (exempt?.(req.remoteAddress)) return undefined;
     const now = Date.now();
     for (const l of checks) if (!l.admit(req.remoteAddress, now)) return limited;
     return undefined;

@@ -39,18 +39,23 @@ function blockListOf(cidrs: readonly Cidr[]): net.BlockList {
 
 const forbidden: PolicyAnswer = { kind: 'answer', status: 403, headers: [], emptyBody: false };
 
-function contains(list: net.BlockList, address: string): boolean {
-  return list.check(address, net.isIPv6(address) ? 'ipv6' : 'ipv4');
+/** address → inside one of the ranges (false for anything that is not an IP address). */
+export function cidrMatcher(cidrs: readonly Cidr[]): (address: string) => boolean {
+  const list = blockListOf(cidrs);
+  return (address) => {
+    const family = net.isIP(address);
+    return family !== 0 && list.check(address, family === 6 ? 'ipv6' : 'ipv4');
+  };
 }
 
 export function sourceRangeGate(allow: readonly Cidr[] | undefined, deny: readonly Cidr[] | undefined): Gate {
-  const allowList = allow ? blockListOf(allow) : undefined;
-  const denyList = deny ? blockListOf(deny) : undefined;
+  const allowed = allow ? cidrMatcher(allow) : undefined;
+  const denied = deny ? cidrMatcher(deny) : undefined;
   return (req) => {
     const a = req.remoteAddress;
     if (!net.isIP(a)) return forbidden;
-    if (denyList && contains(denyList, a)) return forbidden;
-    if (allowList && !contains(allowList, a)) return forbidden;
+    if (denied?.(a)) return forbidden;
+    if (allowed && !allowed(a)) return forbidden;
     return undefined;
   };
 }
