@@ -2,7 +2,8 @@
  * ClusterIndex: the Services and EndpointSlices DNS answers from, kept in maps keyed the way
  * questions arrive (service by `ns/name`, slices by service, PTR owners by IP), so a lookup costs
  * the same at 10 services and at 10,000. Writers call the set and delete methods; every change bumps
- * `generation` (answer caches key on it) and `serial` (the SOA serial: Unix time of the change).
+ * `generation` and `serial` (the SOA serial: Unix time of the change) and tells the listeners which
+ * Services it touched (the reply cache drops what was built from them).
  */
 import type { DnsEndpoint, DnsService, DnsSlice } from './model.js';
 import { serviceKey } from './model.js';
@@ -35,7 +36,7 @@ export class ClusterIndex {
   readonly #endpointOwners: MultiMap<NamedEndpoint> = new Map();
   /** `ns/svc` → endpoint label → the endpoints carrying it (endpoint-name questions without a scan). */
   readonly #endpointsByLabel = new Map<string, MultiMap<NamedEndpoint>>();
-  readonly #listeners = new Set<() => void>();
+  readonly #listeners = new Set<ChangeListener>();
   #generation = 0;
   #serial = Math.floor(Date.now() / 1000);
   #synced = false;
@@ -55,11 +56,11 @@ export class ClusterIndex {
 
   markSynced(): void {
     this.#synced = true;
-    this.#changed();
+    this.#changed(undefined);
   }
 
-  /** Called after every change (answer caches drop their entries). */
-  onChange(fn: () => void): () => void {
+  /** Called after every change with the `ns/name` of the Services it touched (see ChangeListener). */
+  onChange(fn: ChangeListener): () => void {
     this.#listeners.add(fn);
     return () => this.#listeners.delete(fn);
   }
@@ -106,7 +107,7 @@ export class ClusterIndex {
     else this.#serviceNamespaces.set(svc.namespace, (this.#serviceNamespaces.get(svc.namespace) ?? 0) + 1);
     this.#services.set(key, svc);
     for (const ip of svc.clusterIPs) (this.#clusterIpOwners.get(ip) ?? this.#clusterIpOwners.set(ip, []).get(ip)!).push(key);
-    this.#changed();
+    this.#changed([key]);
   }
 
   deleteService(namespace: string, name: string): void {
@@ -118,12 +119,13 @@ export class ClusterIndex {
     const left = (this.#serviceNamespaces.get(namespace) ?? 1) - 1;
     if (left > 0) this.#serviceNamespaces.set(namespace, left);
     else this.#serviceNamespaces.delete(namespace);
-    this.#changed();
+    this.#changed([key]);
   }
 
   setSlice(slice: DnsSlice): void {
     const key = serviceKey(slice.namespace, slice.name);
-    this.#removeSlice(key);
+    // A slice can move to another Service (its label changed): both Services' answers change.
+    const before = this.#removeSlice(key);
     this.#slices.set(key, slice);
     const svcKey = serviceKey(slice.namespace, slice.serviceName);
     let bySvc = this.#slicesByService.get(svcKey);
@@ -136,21 +138,23 @@ export class ClusterIndex {
       addTo(byLabel, ep.hostname, named);
       addTo(this.#endpointOwners, ep.address, named);
     }
-    this.#changed();
+    this.#changed(before === undefined || before === svcKey ? [svcKey] : [before, svcKey]);
   }
 
   deleteSlice(namespace: string, name: string): void {
-    if (this.#removeSlice(serviceKey(namespace, name))) this.#changed();
+    const before = this.#removeSlice(serviceKey(namespace, name));
+    if (before !== undefined) this.#changed([before]);
   }
 
+  // Namespaces decide NXDOMAIN vs NODATA and pod names: answers no single Service owns.
   setNamespace(name: string): void {
     if (this.#namespaces.has(name)) return;
     this.#namespaces.add(name);
-    this.#changed();
+    this.#changed(undefined);
   }
 
   deleteNamespace(name: string): void {
-    if (this.#namespaces.delete(name)) this.#changed();
+    if (this.#namespaces.delete(name)) this.#changed(undefined);
   }
 
   #unindexService(key: string, svc: DnsService): void {
@@ -161,9 +165,10 @@ export class ClusterIndex {
     }
   }
 
-  #removeSlice(key: string): boolean {
+  /** The `ns/name` of the Service the removed slice belonged to, if there was one. */
+  #removeSlice(key: string): string | undefined {
     const old = this.#slices.get(key);
-    if (!old) return false;
+    if (!old) return undefined;
     this.#slices.delete(key);
     const svcKey = serviceKey(old.namespace, old.serviceName);
     const bySvc = this.#slicesByService.get(svcKey);
@@ -175,15 +180,22 @@ export class ClusterIndex {
       if (byLabel.size === 0) this.#endpointsByLabel.delete(svcKey);
     }
     for (const ep of old.endpoints) removeFrom(this.#endpointOwners, ep.address, old);
-    return true;
+    return svcKey;
   }
 
-  #changed(): void {
+  #changed(services: readonly string[] | undefined): void {
     this.#generation++;
     this.#serial = Math.floor(Date.now() / 1000);
-    for (const fn of this.#listeners) fn();
+    for (const fn of this.#listeners) fn(services);
   }
 }
+
+/**
+ * `services`: the `ns/name` of every Service whose own object or EndpointSlices changed, so that
+ * answers built from one Service alone may be kept unless it is listed. Undefined: the change is
+ * not about particular Services (sync, namespaces) and nothing may be kept.
+ */
+export type ChangeListener = (services: readonly string[] | undefined) => void;
 
 function listOf<T>(v: T | T[] | undefined): readonly T[] {
   return v === undefined ? [] : Array.isArray(v) ? v : [v];

@@ -2,11 +2,12 @@
  * One query in, one reply out (or none): the miekg/CoreDNS request rules, then the cluster
  * records, the forwarder, or an error rcode. Never throws: a failure inside answers SERVFAIL and
  * counts in coredns_panics_total. Cluster replies are kept pre-encoded per (question bytes,
- * budget, EDNS) and dropped whenever the index changes, so a repeated question costs one map
- * lookup and a few byte patches in the cached reply itself (ID, RD, CD; A/AAAA answers rotated,
- * as CoreDNS's loadbalance shuffles them); forwarded replies go through the TTL cache instead.
+ * budget, EDNS) and dropped when a change reaches them (reply-cache.ts), so a repeated question
+ * costs one map lookup and a few byte patches in the cached reply itself (ID, RD, CD; A/AAAA
+ * answers rotated, as CoreDNS's loadbalance shuffles them); forwarded replies go through the TTL
+ * cache instead.
  *
- * Nothing is allocated per cached answer: garbage per query is what sets how often the young
+ * No reply is copied per cached answer: garbage per query is what sets how often the young
  * generation is scavenged, and each scavenge pause lands in the latency tail. The price is that a
  * reply from the cache is the cache's own buffer, valid until the next call to handle(): send or
  * copy it before then, or call keep() (see server.ts).
@@ -16,6 +17,7 @@ import { AnswerCache } from './cache.js';
 import { questionWire, type Forwarder } from './forward.js';
 import type { DnsMetrics } from './metrics.js';
 import { resolve, type RecordsConfig } from './records.js';
+import { ReplyCache } from './reply-cache.js';
 import { ClassIN, Rcode, RRType, type Answer } from './rr.js';
 import { findRotatable, rotateInPlace, type Rotatable } from './rotation.js';
 import { parseQuery, replyCacheKey, type Query } from './wire-read.js';
@@ -32,7 +34,7 @@ export interface HandlerDeps {
   readonly metrics: DnsMetrics;
 }
 
-/** Pre-encoded replies kept at most; past that the map starts over (answers are cheap to rebuild). */
+/** Pre-encoded replies kept at most, per transport. */
 const maxEncoded = 50_000;
 const maxConcurrentForwards = 1000;
 /** The largest UDP payload an IPv4 datagram carries. */
@@ -47,7 +49,7 @@ interface CachedReply {
 export class QueryHandler {
   readonly #d: HandlerDeps;
   /** By transport: the same question gets a different reply over UDP (truncation) than over TCP. */
-  readonly #encoded = { udp: new Map<string, CachedReply>(), tcp: new Map<string, CachedReply>() };
+  readonly #encoded = { udp: new ReplyCache<CachedReply>(maxEncoded), tcp: new ReplyCache<CachedReply>(maxEncoded) };
   /** The entry whose buffer the last handle() returned (see keep). */
   #lent: CachedReply | null = null;
   #forwarding = 0;
@@ -55,9 +57,9 @@ export class QueryHandler {
 
   constructor(deps: HandlerDeps) {
     this.#d = deps;
-    deps.index.onChange(() => {
-      this.#encoded.udp.clear();
-      this.#encoded.tcp.clear();
+    deps.index.onChange((services) => {
+      this.#encoded.udp.invalidate(services);
+      this.#encoded.tcp.invalidate(services);
     });
   }
 
@@ -124,10 +126,8 @@ export class QueryHandler {
     }
     const out = this.#send(req, q, res, budget, proto, family, started);
     if (key !== null) {
-      const cache = this.#encoded[proto];
-      if (cache.size >= maxEncoded) cache.clear();
       const entry: CachedReply = { reply: out, rotate: q.qtype === RRType.A || q.qtype === RRType.AAAA ? findRotatable(out, q.questionEnd) : undefined };
-      cache.set(key, entry);
+      this.#encoded[proto].set(key, entry, res.service);
       this.#lent = entry;
     }
     return out;

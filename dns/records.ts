@@ -6,6 +6,7 @@
  */
 import type { ClusterIndex } from './cluster-index.js';
 import { ipFromReverseLabels } from './ip.js';
+import { serviceKey } from './model.js';
 import { podAnswer } from './pod-records.js';
 import { reverseAnswer } from './reverse-records.js';
 import { Rcode, RRType, type Answer, type RR } from './rr.js';
@@ -54,7 +55,12 @@ export interface Question {
   readonly type: number;
 }
 
-export type LocalAnswer = { kind: 'answer'; chase?: Chase } & Answer;
+export type LocalAnswer = {
+  kind: 'answer';
+  chase?: Chase;
+  /** `ns/name` of the one Service this answer is built from alone (ReplyCache files it there). */
+  service?: string;
+} & Answer;
 export type Resolution = LocalAnswer | { kind: 'forward' };
 
 /** An ExternalName target outside the zone: the server asks the upstreams and appends their answer. */
@@ -124,7 +130,11 @@ function clusterAnswer(lk: Lookup, rest: readonly string[]): Resolution {
     extra.length === 1 ? { endpoint: extra[0]!, port: '', protocol: '' }
     : extra.length === 2 ? { endpoint: '', port: stripUnderscore(extra[0]!), protocol: stripUnderscore(extra[1]!) }
     : { endpoint: '', port: '', protocol: '' };
-  return serviceAnswer(lk, svc, query);
+  const res = serviceAnswer(lk, svc, query);
+  // A positive answer for a ClusterIP or headless Service reads that Service and its slices only;
+  // an ExternalName's may follow its CNAME into other Services, and negatives carry the serial.
+  if (svc.kind === 'ExternalName' || res.kind !== 'answer' || res.rcode !== Rcode.NOERROR || !res.answer.length) return res;
+  return { ...res, service: serviceKey(namespace, svc.name) };
 }
 
 function apexAnswer(lk: Lookup): Resolution {
