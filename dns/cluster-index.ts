@@ -106,7 +106,12 @@ export class ClusterIndex {
     if (old) this.#unindexService(key, old);
     else this.#serviceNamespaces.set(svc.namespace, (this.#serviceNamespaces.get(svc.namespace) ?? 0) + 1);
     this.#services.set(key, svc);
-    for (const ip of svc.clusterIPs) (this.#clusterIpOwners.get(ip) ?? this.#clusterIpOwners.set(ip, []).get(ip)!).push(key);
+    for (const ip of svc.clusterIPs) {
+      const owners = this.#clusterIpOwners.get(ip);
+      // A literal for the usual single owner: an array grown by push keeps room for 16 more.
+      if (owners) owners.push(key);
+      else this.#clusterIpOwners.set(ip, [key]);
+    }
     this.#changed([key]);
   }
 

@@ -43,7 +43,7 @@ export function serviceFromApi(json: ServiceJson): DnsService | undefined {
   const declared = spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : [];
   if (declared[0] === 'None') return { ...base, kind: 'Headless', clusterIPs: [] };
   const clusterIPs = declared.map((ip) => canonicalIp(ip)).filter((ip): ip is string => ip !== null);
-  return { ...base, kind: 'ClusterIP', clusterIPs };
+  return { ...base, kind: 'ClusterIP', clusterIPs: exactLength(clusterIPs) };
 }
 
 export function sliceFromApi(json: EndpointSliceJson): DnsSlice | undefined {
@@ -63,16 +63,26 @@ export function sliceFromApi(json: EndpointSliceJson): DnsSlice | undefined {
     }
   }
   const ports = portsFrom(json.ports ?? []);
-  return { namespace, name, serviceName, endpoints, ports: ports.length ? ports : [{ name: '', protocol: 'TCP', port: -1 }] };
+  return { namespace, name, serviceName, endpoints: exactLength(endpoints), ports: ports.length ? ports : [{ name: '', protocol: 'TCP', port: -1 }] };
 }
 
-function portsFrom(list: ReadonlyArray<{ name?: string | null; protocol?: string; port?: number | null }>): DnsPort[] {
-  const out: DnsPort[] = [];
-  for (const p of list) {
-    if (typeof p.port !== 'number' || !Number.isInteger(p.port) || p.port < 0 || p.port > 65535) continue;
-    out.push({ name: (p.name ?? '').toLowerCase(), protocol: protocolOf(p.protocol), port: p.port });
-  }
-  return out;
+/**
+ * The model lives as long as the index, 100,000 endpoints of it: an array grown by push (or made
+ * by filter) keeps room for about 16 more elements, a copy has exactly its length.
+ */
+function exactLength<T>(list: T[]): T[] {
+  return list.slice();
+}
+
+type PortJson = { name?: string | null; protocol?: string; port?: number | null };
+
+/** filter, then map: map allocates the exact length (see exactLength). */
+function portsFrom(list: readonly PortJson[]): DnsPort[] {
+  return list.filter(validPort).map((p) => ({ name: (p.name ?? '').toLowerCase(), protocol: protocolOf(p.protocol), port: p.port }));
+}
+
+function validPort(p: PortJson): p is PortJson & { port: number } {
+  return typeof p.port === 'number' && Number.isInteger(p.port) && p.port >= 0 && p.port <= 65535;
 }
 
 function protocolOf(p: string | undefined): PortProtocol {
