@@ -50,21 +50,21 @@ test('nft gets one transaction on stdin; errors carry the failing line', async (
   assert.deepEqual(runner.commands[0]!.args, ['-f', '-']);
 });
 
-test('stale nftables chains are flushed by one sync and deleted by the next', () => {
+test('stale nftables chains are flushed by one sync and deleted by the next, unless brought back', () => {
   const t = new NftablesObjectTracker();
-  const chainA = 'service-AAAAAAAA-ns/a/tcp/p';
-  const chainB = 'service-BBBBBBBB-ns/b/tcp/p';
-  t.completeTransaction(`add chain ip kube-proxy services\nadd chain ip kube-proxy ${chainA}\nadd chain ip kube-proxy ${chainB}\n`).commit();
-  assert.deepEqual(t.existingChains().sort(), [chainA, chainB]);
-  // B is gone: the renderer flushes it (given existingChains); nothing is deleted yet.
-  const second = t.completeTransaction(`add chain ip kube-proxy ${chainA}\nflush chain ip kube-proxy ${chainB}\n`);
-  assert.doesNotMatch(second.text, /delete chain/);
-  second.commit();
+  const [a, b, c] = ['service-AAAAAAAA-ns/a/tcp/p', 'service-BBBBBBBB-ns/b/tcp/p', 'endpoint-CCCCCCCC-ns/b/tcp/p__10.0.0.1/80'];
+  t.commitFull({ chains: new Set([a, b, c]), sets: new Set() }, []);
+  assert.deepEqual(t.existingChains().sort(), [c, a, b].sort());
+  // b and c are gone: the partial sync flushes them; nothing is deleted yet.
+  assert.deepEqual(t.deletableChains(() => false), []);
+  t.commitPartial({ addedChains: [], staleChains: [b, c], addedSets: [], deletedSets: [] }, []);
   assert.ok(t.hasFlushedStale());
-  const third = t.completeTransaction(`add chain ip kube-proxy ${chainA}\nflush chain ip kube-proxy ${chainB}\n`);
-  assert.match(third.text, new RegExp(`^delete chain ip kube-proxy ${chainB.replace(/\//g, '\\/')}$`, 'm'));
-  third.commit();
-  assert.deepEqual(t.existingChains(), [chainA]);
+  // The next sync brings c back and deletes only b.
+  const deletable = t.deletableChains((chain) => chain === c);
+  assert.deepEqual(deletable, [b]);
+  assert.equal(t.deletionText(deletable), `delete chain ip kube-proxy ${b}\n`);
+  t.commitPartial({ addedChains: [c], staleChains: [], addedSets: [], deletedSets: [] }, deletable);
+  assert.deepEqual(t.existingChains().sort(), [a, c].sort());
   assert.equal(t.hasFlushedStale(), false);
 });
 

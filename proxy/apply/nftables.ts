@@ -47,7 +47,7 @@ export async function cleanupNftables(runner: CommandRunner, family: 'ip' | 'ip6
 export class NftablesObjectTracker {
   #chains = new Set<string>();
   #sets = new Set<string>();
-  /** Flushed as stale by the last successful transaction; deleted by the next one. */
+  /** Flushed as stale by an earlier successful transaction; deleted by the next one. */
   #flushedStale = new Set<string>();
 
   constructor(readonly family: 'ip' | 'ip6' = 'ip') {}
@@ -66,31 +66,35 @@ export class NftablesObjectTracker {
 
   /** Replaces what is known with what the kernel reports (first sync, after a failure). */
   reset(objects: { chains: readonly string[]; sets: readonly string[] }): void {
-    this.#chains = new Set(objects.chains);
-    this.#sets = new Set(objects.sets);
+    this.#chains = new Set(objects.chains.filter(isServiceChainName));
+    this.#sets = new Set(objects.sets.filter(isAffinitySetName));
     this.#flushedStale = new Set();
   }
 
-  /** The rendered transaction plus the deletions of chains flushed by an earlier sync. */
-  completeTransaction(rendered: string): { text: string; deletions: string; commit: () => void } {
-    const added = objectNames(rendered, 'add chain');
-    const flushedNow = new Set([...this.#chains].filter((c) => !added.has(c) && isServiceChainName(c)));
-    const deletable = [...this.#flushedStale].filter((c) => flushedNow.has(c)).sort();
-    const prefix = `${this.family} ${kubeProxyTable}`;
-    const deletions = deletable.map((c) => `delete chain ${prefix} ${c}\n`).join('');
-    const text = rendered + deletions;
-    const commit = () => {
-      for (const c of deletable) flushedNow.delete(c);
-      this.#chains = new Set([...added, ...flushedNow].filter(isServiceChainName));
-      this.#sets = new Set([...objectNames(rendered, 'add set')].filter(isAffinitySetName));
-      this.#flushedStale = flushedNow;
-    };
-    return { text, deletions, commit };
+  /** The chains flushed by an earlier sync that this one does not bring back: safe to delete now. */
+  deletableChains(inUse: (chain: string) => boolean): string[] {
+    return [...this.#flushedStale].filter((c) => !inUse(c)).sort();
   }
-}
 
-/** Names of the objects a transaction adds ("add chain ip kube-proxy NAME ..."). */
-function objectNames(transaction: string, verb: 'add chain' | 'add set'): Set<string> {
-  const re = verb === 'add chain' ? /^add chain \S+ \S+ (\S+)/gm : /^add set \S+ \S+ (\S+)/gm;
-  return new Set(Array.from(transaction.matchAll(re), (m) => m[1]!));
+  deletionText(chains: readonly string[]): string {
+    return chains.map((c) => `delete chain ${this.family} ${kubeProxyTable} ${c}\n`).join('');
+  }
+
+  /** After a full transaction: the table has `active` plus the stale chains it flushed. */
+  commitFull(active: { chains: ReadonlySet<string>; sets: ReadonlySet<string> }, deleted: readonly string[]): void {
+    const gone = new Set(deleted);
+    const flushedNow = [...this.#chains].filter((c) => !active.chains.has(c) && !gone.has(c));
+    this.#chains = new Set([...active.chains, ...flushedNow]);
+    this.#sets = new Set(active.sets);
+    this.#flushedStale = new Set(flushedNow);
+  }
+
+  /** After a partial transaction. */
+  commitPartial(change: { addedChains: readonly string[]; staleChains: readonly string[]; addedSets: readonly string[]; deletedSets: readonly string[] }, deleted: readonly string[]): void {
+    for (const c of deleted) (this.#chains.delete(c), this.#flushedStale.delete(c));
+    for (const c of change.addedChains) (this.#chains.add(c), this.#flushedStale.delete(c));
+    for (const c of change.staleChains) this.#flushedStale.add(c);
+    for (const s of change.addedSets) this.#sets.add(s);
+    for (const s of change.deletedSets) this.#sets.delete(s);
+  }
 }

@@ -2,8 +2,8 @@
  * A small in-memory model of one nftables table: applies the transaction text our renderer writes
  * (the subset of `nft -f` syntax knftables produces) and dumps the result in a canonical order,
  * like knftables' Fake. Rejects what nft would reject here: rules in missing chains, elements in
- * missing sets, references to missing chains or sets. Used by the tracer and tests, and by
- * renderNftablesUpdate to compare two full syncs.
+ * missing sets, references to missing chains or sets. Used by the tracer and by tests (a partial
+ * sync applied on top of a full one must give the table the next full sync writes).
  */
 
 export interface NftObjects {

@@ -86,6 +86,15 @@ export class NftTransaction {
   text(): string {
     return this.#lines.map((l) => l + '\n').join('');
   }
+
+  lines(): readonly string[] {
+    return this.#lines;
+  }
+
+  /** Lines rendered by another transaction for the same table (a Service's fragment). */
+  appendLines(lines: readonly string[]): void {
+    for (const line of lines) this.#lines.push(line);
+  }
 }
 
 function setBody(spec: NftSetSpec): string {

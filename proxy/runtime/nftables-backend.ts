@@ -1,16 +1,17 @@
 /**
- * nftables mode: every sync renders the whole kube-proxy table; a full sync applies all of it as
- * one `nft -f` transaction, a partial sync only its difference from the last applied render
- * (changed chains, added/deleted map elements; apply/nft-diff.ts). Either way one transaction,
- * plus deletions of chains flushed as stale by the previous sync.
+ * nftables mode: a full sync renders and applies the whole kube-proxy table as one `nft -f`
+ * transaction; a partial sync renders only the changed Services and sends their difference from
+ * the last applied render (nftables/partial.ts). Either way one transaction, plus deletions of
+ * chains flushed as stale by an earlier sync.
  */
-import { renderNftablesRules } from '../nftables/render.js';
+import { renderNftablesRules, renderNftablesSync, type AppliedNftables } from '../nftables/render.js';
+import { renderNftablesPartial } from '../nftables/partial.js';
+import type { NftablesRenderConfig } from '../nftables/config.js';
 import type { ProxyState } from '../model.js';
 import { applyNftables, cleanupNftables, NftablesObjectTracker, readNftablesObjects } from '../apply/nftables.js';
 import { cleanupIptables } from '../apply/iptables.js';
 import { kubeProxyTable } from '../nftables/names.js';
 import type { CommandRunner } from '../apply/runner.js';
-import { diffTransactions, parseTransaction, type ParsedTransaction } from '../apply/nft-diff.js';
 import { logger } from '../../common/log.js';
 import type { NodeInfo, ProxyBackend, SyncRequest, SyncResult } from './backend.js';
 import type { ProxyMetrics } from './metrics.js';
@@ -27,8 +28,8 @@ export class NftablesBackend implements ProxyBackend {
   readonly #tracker = new NftablesObjectTracker('ip');
   #firstSync = true;
   #readBack = true;
-  /** The last render the kernel fully has; the base of partial syncs. */
-  #applied: ParsedTransaction | undefined;
+  /** The Services' rules the kernel has from us, the base of partial syncs. */
+  #applied: AppliedNftables | undefined;
 
   constructor(private readonly runner: CommandRunner, private readonly options: NftablesBackendOptions, private readonly metrics: ProxyMetrics) {}
 
@@ -37,25 +38,23 @@ export class NftablesBackend implements ProxyBackend {
     await cleanupIptables(this.runner).catch((err) => log.warn('could not remove iptables kube-proxy chains', { err }));
   }
 
-  render(state: ProxyState, node: NodeInfo, extra: { existingChains?: readonly string[]; existingSets?: readonly string[]; firstSync?: boolean } = {}): string {
-    return renderNftablesRules(state, {
-      nodeIPs: node.nodeIPs,
-      nodeTopology: node.topology,
-      clusterCIDR: this.options.clusterCIDR,
-      masqueradeAll: this.options.masqueradeAll,
-      // Without a known node address, NodePorts go to every local address rather than none.
-      nodePortAddresses: node.nodeIPs.length ? undefined : 'all',
-      ...extra,
-    });
+  render(state: ProxyState, node: NodeInfo): string {
+    return renderNftablesRules(state, this.#config(node));
   }
 
+  /**
+   * Full syncs (first, after a failure, when asked, when the settings changed) send the whole
+   * table; other syncs only what changed since the last applied render (nftables/partial.ts).
+   * Either way one transaction, which also deletes the chains an earlier sync flushed as stale.
+   */
   async sync(req: SyncRequest): Promise<SyncResult> {
-    if (this.#readBack) this.#tracker.reset(await readNftablesObjects(this.runner));
-    const rendered = this.render(req.state, req.node, { existingChains: this.#tracker.existingChains(), existingSets: this.#tracker.existingSets(), firstSync: this.#firstSync });
-    const { text, deletions, commit } = this.#tracker.completeTransaction(rendered);
-    const parsed = parseTransaction(rendered);
-    const partial = !req.full && this.#applied !== undefined && !parsed.needsFull;
-    const transaction = partial ? diffTransactions(this.#applied!, parsed, 'ip', kubeProxyTable) + deletions : text;
+    const config = this.#config(req.node);
+    const partial = !req.full && this.#applied ? renderNftablesPartial(this.#applied, req.state, req.changedServices, config) : undefined;
+    if (!partial && this.#readBack) this.#tracker.reset(await readNftablesObjects(this.runner));
+    const full = partial ? undefined : renderNftablesSync(req.state, { ...config, existingChains: this.#tracker.existingChains(), existingSets: this.#tracker.existingSets(), firstSync: this.#firstSync });
+    const readded = new Set(partial?.addedChains ?? []);
+    const deleted = this.#tracker.deletableChains((c) => (full ? full.activeChains.has(c) : readded.has(c)));
+    const transaction = (partial ?? full!).text + this.#tracker.deletionText(deleted);
     try {
       if (transaction) await applyNftables(this.runner, transaction);
     } catch (err) {
@@ -64,8 +63,9 @@ export class NftablesBackend implements ProxyBackend {
       this.#applied = undefined;
       throw err;
     }
-    commit();
-    this.#applied = parsed;
+    if (partial) this.#tracker.commitPartial(partial, deleted);
+    else this.#tracker.commitFull({ chains: full!.activeChains, sets: full!.activeSets }, deleted);
+    this.#applied = (partial ?? full!).applied;
     this.#firstSync = false;
     this.#readBack = false;
     return { full: !partial, bytes: transaction.length };
@@ -79,6 +79,17 @@ export class NftablesBackend implements ProxyBackend {
   async rulesMissing(): Promise<boolean> {
     const r = await this.runner.run('nft', ['list', 'chain', 'ip', kubeProxyTable, 'services']);
     return r.code !== 0;
+  }
+
+  #config(node: NodeInfo): NftablesRenderConfig {
+    return {
+      nodeIPs: node.nodeIPs,
+      nodeTopology: node.topology,
+      clusterCIDR: this.options.clusterCIDR,
+      masqueradeAll: this.options.masqueradeAll,
+      // Without a known node address, NodePorts go to every local address rather than none.
+      nodePortAddresses: node.nodeIPs.length ? undefined : 'all',
+    };
   }
 
   async cleanup(): Promise<void> {
