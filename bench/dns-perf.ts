@@ -11,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { percentile, round } from './stats.js';
 
@@ -104,31 +105,88 @@ export function latencies(out: string): Pick<PerfRun, 'p50Ms' | 'p99Ms' | 'p999M
   return { p50Ms: round(percentile(ms, 50), 3), p99Ms: round(percentile(ms, 99), 3), p999Ms: round(percentile(ms, 99.9), 3), maxMs: round(percentile(ms, 100), 3) };
 }
 
+export interface Target {
+  readonly name: string;
+  readonly port: number;
+  /** The threads put at real-time priority for the isolated runs. */
+  readonly servingThreads: readonly number[];
+}
+
 export interface Measured {
   peak: PerfRun;
-  /** At half of `peak`, isolated when asked: the goal's figure. */
+  /** At half of `peak`, isolated when asked: the round with the median p99 (the goal's figure). */
   half: PerfRun;
-  /** The same rate without isolation: what the machine's other work adds. */
+  /** p99 of every half-load round, in order. */
+  halfP99sMs: number[];
+  /** The same rate without isolation, once: what the machine's other work adds. */
   halfShared: PerfRun;
+  /** Servers after the first: at the first one's half-load rate too (same offered load, median p99 round). */
+  atFirstsHalf?: PerfRun;
+  loadBefore: number[];
+  loadAfter: number[];
 }
 
 /**
- * Warm-up (JIT, reply cache), peak rate, then latency at half of that peak, isolated and not.
- * `servingThreads` are the server threads put at real-time priority for the isolated runs.
+ * Warm-up (JIT, reply cache) and peak rate per server, then `rounds` rounds of latency at half of
+ * each server's own peak, the servers taking turns so that both meet the same spells of load from
+ * the rest of the machine; then one non-isolated half-load run each. The other servers are also
+ * measured at the first one's half-load rate: at a much higher rate dnsperf itself (one CPU,
+ * writing a line per query) adds to the tail, so only the same offered load compares servers.
  */
-export function measure(port: number, queries: string, outDir: string, seconds: number, servingThreads: readonly number[] | null): Measured {
-  dnsperf(port, queries, outDir, { seconds: 2, realtime: false });
-  const realtime = servingThreads !== null;
-  let peak: PerfRun;
-  let half: PerfRun;
-  if (realtime) setRealtime(servingThreads, true);
+/** One run against `t` at `qps`, isolated when asked. */
+export function dnsperfAt(t: Target, queries: string, outDir: string, seconds: number, isolate: boolean, qps: number): PerfRun {
+  if (isolate) setRealtime(t.servingThreads, true);
   try {
-    // At most 5 s: an unlimited run at real-time priority holds both CPUs for its whole length.
-    peak = dnsperf(port, queries, outDir, { seconds: Math.min(seconds, 5), realtime });
-    half = dnsperf(port, queries, outDir, { seconds, maxQps: peak.qps / 2, realtime });
+    return dnsperf(t.port, queries, outDir, { seconds, maxQps: qps, realtime: isolate });
   } finally {
-    if (realtime) setRealtime(servingThreads, false);
+    if (isolate) setRealtime(t.servingThreads, false);
   }
-  const halfShared = realtime ? dnsperf(port, queries, outDir, { seconds, maxQps: peak.qps / 2, realtime: false }) : half;
-  return { peak, half, halfShared };
+}
+
+export function measureAll(targets: readonly Target[], queries: string, outDir: string, seconds: number, isolate: boolean, rounds: number): Map<string, Measured> {
+  const run = (t: Target, o: Omit<PerfOptions, 'realtime'>, realtime = isolate): PerfRun => {
+    if (realtime) setRealtime(t.servingThreads, true);
+    try {
+      return dnsperf(t.port, queries, outDir, { ...o, realtime });
+    } finally {
+      if (realtime) setRealtime(t.servingThreads, false);
+    }
+  };
+  const loadBefore = loadavg().map((l) => round(l, 1));
+  const peaks = new Map<string, PerfRun>();
+  for (const t of targets) {
+    run(t, { seconds: 2 }, false);
+    // At most 5 s: an unlimited run at real-time priority holds both CPUs for its whole length.
+    peaks.set(t.name, run(t, { seconds: Math.min(seconds, 5) }));
+  }
+  const halves = new Map<string, PerfRun[]>(targets.map((t) => [t.name, []]));
+  const atFirsts = new Map<string, PerfRun[]>(targets.map((t) => [t.name, []]));
+  const firstHalf = peaks.get(targets[0]!.name)!.qps / 2;
+  for (let r = 0; r < rounds; r++) {
+    for (const t of targets) {
+      halves.get(t.name)!.push(run(t, { seconds, maxQps: peaks.get(t.name)!.qps / 2 }));
+      if (t !== targets[0]) atFirsts.get(t.name)!.push(run(t, { seconds, maxQps: firstHalf }));
+    }
+  }
+  const shared = new Map(targets.map((t) => [t.name, isolate ? run(t, { seconds, maxQps: peaks.get(t.name)!.qps / 2 }, false) : undefined]));
+  const loadAfter = loadavg().map((l) => round(l, 1));
+  const out = new Map<string, Measured>();
+  for (const t of targets) {
+    const runs = halves.get(t.name)!;
+    const others = atFirsts.get(t.name)!;
+    out.set(t.name, {
+      peak: peaks.get(t.name)!,
+      half: medianP99(runs),
+      halfP99sMs: runs.map((x) => x.p99Ms ?? Infinity),
+      halfShared: shared.get(t.name) ?? medianP99(runs),
+      ...(others.length ? { atFirstsHalf: medianP99(others) } : {}),
+      loadBefore,
+      loadAfter,
+    });
+  }
+  return out;
+}
+
+function medianP99(runs: readonly PerfRun[]): PerfRun {
+  return [...runs].sort((a, b) => (a.p99Ms ?? Infinity) - (b.p99Ms ?? Infinity))[Math.floor(runs.length / 2)]!;
 }
