@@ -14,6 +14,7 @@ import { writePrograms } from './images/programs.js';
 import { startKubeletApi } from './kubelet-api/server.js';
 import { ensureServingCert } from './kubelet-api/tls.js';
 import { PodAddressAllocator } from './net/ipam.js';
+import { PodNetworkBatcher } from './net/network-batch.js';
 import { ensureBridge, removeBridge } from './net/pod-network.js';
 import { defaultNodeName, detectNodeIP, machineFacts } from './node/node-facts.js';
 import { NodeRegistrar, podCidrFor } from './node/registrar.js';
@@ -21,7 +22,9 @@ import { parseResolvConf } from './pod/resolv-conf.js';
 import type { Service } from './pod/types.js';
 import type { AgentContext } from './pods/context.js';
 import { EventRecorder } from './pods/events.js';
+import { Limiter } from './pods/limiter.js';
 import { PodManager } from './pods/pod-manager.js';
+import { ProcessLauncher } from './runtime/launcher.js';
 import { ensureUserland } from './userland.js';
 
 const log = logger('agent');
@@ -119,6 +122,8 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     podCidr,
     agentDir,
     ipam: new PodAddressAllocator(join(agentDir, 'ipam.json'), podCidr),
+    networks: new PodNetworkBatcher(),
+    launcher: new ProcessLauncher(join(agentDir, 'launcher.mjs')),
     catalog,
     paths,
     clusterDNS: (opts.clusterDNS ?? '10.96.0.10').split(',').filter(Boolean),
@@ -126,6 +131,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     hostResolv: readHostResolv(),
     services: serviceInformer,
     events: new EventRecorder(client, nodeName),
+    statusWrites: new Limiter(8),
     enqueue: (uid) => pods.enqueue(uid),
   };
   await pods.start(ctx);
@@ -142,6 +148,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         registrar.close();
         await kubeletApi.close();
         await pods.close(Boolean(o.removePods));
+        ctx.launcher.close();
         await Promise.all([serviceInformer.stop(), imageConfig.stop()]);
         if (o.removePods) await removeBridge();
         if (!opts.client) client.close();

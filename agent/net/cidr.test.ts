@@ -21,13 +21,14 @@ describe('node pod CIDR', () => {
 });
 
 describe('pod address allocation', () => {
-  it('never gives one address twice, also across restarts, and does not reuse a freed one at once', () => {
+  it('never gives one address twice, also across restarts, and does not reuse a freed one at once', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'ipam-')), 'ipam.json');
     const a = new PodAddressAllocator(path, '10.244.0.0/24');
     assert.equal(a.allocate('u1'), '10.244.0.2');
     assert.equal(a.allocate('u2'), '10.244.0.3');
     assert.equal(a.allocate('u1'), '10.244.0.2', 'idempotent per pod');
     a.release('u1');
+    await a.persist();
     const b = new PodAddressAllocator(path, '10.244.0.0/24');
     assert.equal(b.addressOf('u2'), '10.244.0.3');
     assert.equal(b.allocate('u3'), '10.244.0.4');

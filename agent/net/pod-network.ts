@@ -59,20 +59,35 @@ function localLinkNames(): Set<string> {
   }
 }
 
+/** `ip -batch` lines for the node side of a pod: the veth pair, its host end on the bridge. */
+export function hostSideCommands(spec: PodNetworkSpec): string[] {
+  const host = hostLinkName(spec.hash);
+  // Hairpin: a pod reaching itself through a Service comes back out of the same bridge port.
+  return [`link add ${host} type veth peer name eth0 netns ${podNetnsName(spec.hash)}`, `link set dev ${host} master ${bridgeName} up`, `link set dev ${host} type bridge_slave hairpin on`];
+}
+
+/** `ip -n <pod netns> -batch` lines for the pod side: loopback, address, default route. */
+export function podSideCommands(spec: PodNetworkSpec): string[] {
+  const prefix = parseCidr(spec.podCidr).prefix;
+  return [`link set lo up`, `addr add ${spec.ip}/${prefix} dev eth0`, `link set eth0 up`, `route add default via ${gatewayOf(spec.podCidr)} dev eth0`];
+}
+
+/** Whether a namespace or host link of the pod is left from an earlier try. */
+export function hasLeftovers(hash: string): boolean {
+  return existsSync(`/run/netns/${podNetnsName(hash)}`) || localLinkNames().has(hostLinkName(hash));
+}
+
 /**
- * Namespace, veth pair, addresses and routes of one pod, in three `ip` runs (pod start latency is
- * mostly process spawns): `netns add` alone (in batch mode it would move the batch into the new
- * namespace), then the host side, then the pod side. Leftovers of an earlier try are removed first.
+ * Namespace, veth pair, addresses and routes of one pod, in three `ip` runs: `netns add` alone
+ * (older iproute2 moves a batch into the namespace it adds), then the host side, then the pod
+ * side. Leftovers of an earlier try are removed first. Bursts go through PodNetworkBatcher.
  */
 export async function createPodNetwork(spec: PodNetworkSpec): Promise<void> {
+  if (hasLeftovers(spec.hash)) await removePodNetwork(spec.hash);
   const ns = podNetnsName(spec.hash);
-  const host = hostLinkName(spec.hash);
-  if (existsSync(`/run/netns/${ns}`) || localLinkNames().has(host)) await removePodNetwork(spec.hash);
   await run('ip', ['netns', 'add', ns]);
-  // Hairpin: a pod reaching itself through a Service comes back out of the same bridge port.
-  await run('ip', ['-batch', '-'], [`link add ${host} type veth peer name eth0 netns ${ns}`, `link set dev ${host} master ${bridgeName} up`, `link set dev ${host} type bridge_slave hairpin on`].join('\n') + '\n');
-  const prefix = parseCidr(spec.podCidr).prefix;
-  await run('ip', ['-n', ns, '-batch', '-'], [`link set lo up`, `addr add ${spec.ip}/${prefix} dev eth0`, `link set eth0 up`, `route add default via ${gatewayOf(spec.podCidr)} dev eth0`].join('\n') + '\n');
+  await run('ip', ['-batch', '-'], hostSideCommands(spec).join('\n') + '\n');
+  await run('ip', ['-n', ns, '-batch', '-'], podSideCommands(spec).join('\n') + '\n');
 }
 
 /** The pids of every process in the pod's namespace (containers, exec sessions). */

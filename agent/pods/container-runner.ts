@@ -17,6 +17,7 @@ import { runCommand } from '../net/run.js';
 import { buildContainerEnv, expandCommand, refsOf, type Env } from '../pod/env.js';
 import type { ContainerSpec, LifecycleHandler, Pod } from '../pod/types.js';
 import { enterCommand, isAlive, signalGroup, spawnContainer } from '../runtime/container-process.js';
+import type { Launched } from '../runtime/launcher.js';
 import { LogPump, rawLogPath } from '../runtime/log-pump.js';
 import type { AgentContext } from './context.js';
 import { exitCodeOf, terminatedReason, type ContainerState, type Terminated } from './lifecycle.js';
@@ -167,30 +168,37 @@ export class ContainerRunner {
       this.ctx.events.record(pod, 'Normal', 'Pulled', `Container image "${image}" already present on machine`, this.name);
     }
     const logPath = this.logPath(sb);
-    const child = spawnContainer({
-      podHash: sb.hostNetwork ? undefined : sb.hash,
-      hostname: sb.hostname,
-      resolvConfPath: join(sb.podDir, 'resolv.conf'),
-      hostsPath: sb.hostNetwork ? undefined : join(sb.podDir, 'hosts'),
-      argv,
-      env,
-      workingDir: this.spec.workingDir ?? '/',
-      stdoutPath: rawLogPath(logPath, 'stdout'),
-      stderrPath: rawLogPath(logPath, 'stderr'),
-    });
-    child.unref();
-    const pid = child.pid;
-    if (!pid) {
-      this.state = { kind: 'waiting', reason: 'RunContainerError', message: 'the process did not start' };
+    let launched: Launched;
+    try {
+      launched = await spawnContainer(this.ctx.launcher, {
+        podHash: sb.hostNetwork ? undefined : sb.hash,
+        hostname: sb.hostname,
+        resolvConfPath: join(sb.podDir, 'resolv.conf'),
+        hostsPath: sb.hostNetwork ? undefined : join(sb.podDir, 'hosts'),
+        argv,
+        env,
+        workingDir: this.spec.workingDir ?? '/',
+        stdoutPath: rawLogPath(logPath, 'stdout'),
+        stderrPath: rawLogPath(logPath, 'stderr'),
+      });
+    } catch (err) {
+      if (!(err instanceof SvcnetError)) throw err;
+      this.state = { kind: 'waiting', reason: 'RunContainerError', message: err.message };
+      this.backoffUntil = Date.now() + 10_000;
       return;
     }
+    const pid = launched.pid;
     const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     this.record = { ...this.record, pid, startedAt, startedAtMs: Date.now(), terminated: undefined, env };
     this.state = { kind: 'running', startedAt, pid };
     this.#ownChild = true;
     this.#pump = new LogPump(logPath);
     this.#pump.start();
-    child.on('exit', (code, signal) => this.#exited(pod, sb, exitCodeOf(code, signal, constants.signals as Record<string, number>), signal));
+    void launched.exited.then((exit) => {
+      // Without the launcher the exit code is lost: poll the pid like an adopted one.
+      if (!exit) this.#ownChild = false;
+      else if (this.pid === pid) this.#exited(pod, sb, exitCodeOf(exit.code, exit.signal, constants.signals as Record<string, number>), exit.signal);
+    });
     this.ctx.events.record(pod, 'Normal', 'Created', `Created container ${this.name}`, this.name);
     this.ctx.events.record(pod, 'Normal', 'Started', `Started container ${this.name}`, this.name);
     this.#startProbes(pod, sb);

@@ -1,5 +1,11 @@
-/** Pod events as the kubelet records them (source component "kubelet"); failures are only logged. */
+/**
+ * Pod events as the kubelet records them (source component "kubelet"); failures are only logged.
+ * Like the kubelet's event broadcaster, recording never waits: events go out in the background,
+ * a few at a time, so a burst of pod starts (three events each) does not queue ahead of the
+ * status writes that make pods Ready.
+ */
 import { randomBytes } from 'node:crypto';
+import type { KubeObject } from '../../api/types.js';
 import type { ApiClient, ResourceType } from '../../client/index.js';
 import { findResource } from '../../api/resources.js';
 import { logger } from '../../common/log.js';
@@ -7,8 +13,18 @@ import type { Pod } from '../pod/types.js';
 
 const events = findResource('', 'v1', 'events')! as ResourceType;
 const log = logger('agent/events');
+const maxInFlight = 4;
+
+interface Pending {
+  namespace: string;
+  reason: string;
+  event: KubeObject;
+}
 
 export class EventRecorder {
+  #queue: Pending[] = [];
+  #inFlight = 0;
+
   constructor(
     readonly client: ApiClient,
     readonly nodeName: string,
@@ -17,7 +33,7 @@ export class EventRecorder {
   record(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, container?: string): void {
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const ns = pod.metadata.namespace ?? 'default';
-    const event = {
+    const event: KubeObject = {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name: `${pod.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
@@ -32,6 +48,21 @@ export class EventRecorder {
       lastTimestamp: now,
       count: 1,
     };
-    this.client.create(events, ns, event).catch((err: unknown) => log.debug('event not recorded', { reason, err }));
+    this.#queue.push({ namespace: ns, reason, event });
+    this.#send();
+  }
+
+  #send(): void {
+    while (this.#inFlight < maxInFlight && this.#queue.length > 0) {
+      const e = this.#queue.shift()!;
+      this.#inFlight++;
+      this.client
+        .create(events, e.namespace, e.event)
+        .catch((err: unknown) => log.debug('event not recorded', { reason: e.reason, err }))
+        .finally(() => {
+          this.#inFlight--;
+          this.#send();
+        });
+    }
   }
 }

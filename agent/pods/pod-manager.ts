@@ -28,7 +28,8 @@ export class PodManager {
 
   constructor(client: ApiClient, nodeName: string) {
     this.informer = new Informer<Pod>(client, pods, { fieldSelector: `spec.nodeName=${nodeName}` });
-    this.queue = new WorkQueue((uid) => this.#sync(uid), { workers: 8, baseDelayMs: 200, maxDelayMs: 30_000 }, (uid, err) => log.warn('pod sync failed, will retry', { uid, err }));
+    // Syncs mostly wait (network setup, API writes); many at once let a burst share network batches.
+    this.queue = new WorkQueue((uid) => this.#sync(uid), { workers: 64, baseDelayMs: 200, maxDelayMs: 30_000 }, (uid, err) => log.warn('pod sync failed, will retry', { uid, err }));
   }
 
   /** The worker of a pod by namespace/name (kubelet API). */
@@ -93,6 +94,7 @@ export class PodManager {
       const pod = live.get(r.uid);
       if (r.hash) known.add(r.hash);
       if (pod && r.hash) {
+        if (r.ip && !r.hostNetwork) this.#ctx.ipam.claim(r.uid, r.ip);
         const w = new PodWorker(pod, this.#ctx, (done) => this.workers.delete(done.uid));
         w.adopt(r);
         this.workers.set(r.uid, w);
@@ -101,6 +103,7 @@ export class PodManager {
         await this.#removeOrphan(r);
       }
     }
+    await this.#ctx.ipam.persist();
     // Host-side links in our namespace without any record: their peer namespaces are ours too.
     for (const hash of await listHostLinkHashes()) {
       if (known.has(hash)) continue;
@@ -121,6 +124,7 @@ export class PodManager {
     }
     if (r.hash && !r.hostNetwork) await removePodNetwork(r.hash);
     this.#ctx.ipam.release(r.uid);
+    await this.#ctx.ipam.persist();
     const dir = podDir(this.#ctx.agentDir, r.uid);
     if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
   }

@@ -10,7 +10,7 @@ import { findResource } from '../../api/resources.js';
 import { isNotFound, type ResourceType } from '../../client/index.js';
 import { logger } from '../../common/log.js';
 import { podHash } from '../names.js';
-import { createPodNetwork, removePodNetwork } from '../net/pod-network.js';
+import { removePodNetwork } from '../net/pod-network.js';
 import { podFqdn, podHostname, renderHostsFile } from '../pod/hosts-file.js';
 import { podResolvConf, renderResolvConf } from '../pod/resolv-conf.js';
 import type { Pod, PodStatusJson } from '../pod/types.js';
@@ -38,6 +38,7 @@ export class PodWorker {
   gone = false;
   #terminating?: Promise<void>;
   #lastStatus = '';
+  #savedRecord = '';
   #startTime = secondsNow();
   #retryTimer?: NodeJS.Timeout;
   /** Set once the worker removed everything; the manager forgets it then. */
@@ -81,8 +82,16 @@ export class PodWorker {
     };
   }
 
+  /** Writes the record when it changed since the last write (each write is a file replace). */
   save(): void {
-    if (!this.finished) saveRecord(this.ctx.agentDir, this.record());
+    if (!this.finished) this.#write(this.record());
+  }
+
+  #write(record: PodRecord): void {
+    const text = JSON.stringify(record);
+    if (text === this.#savedRecord) return;
+    saveRecord(this.ctx.agentDir, record);
+    this.#savedRecord = text;
   }
 
   /** Takes over a pod a previous agent ran: its sandbox exists, its processes may still run. */
@@ -107,8 +116,10 @@ export class PodWorker {
     const sb = this.#sandboxInfo(ip);
     mkdirSync(this.dir, { recursive: true });
     // The record exists before the namespace does: a crash in between leaves something to clean.
-    saveRecord(this.ctx.agentDir, { ...this.record(), ip });
-    if (!hostNetwork && !this.ctx.dryRun) await createPodNetwork({ hash: this.hash, ip, podCidr: this.ctx.podCidr });
+    // It carries the address too (a restarted agent claims it again), so ipam.json may lag behind.
+    this.#write({ ...this.record(), ip });
+    if (!hostNetwork) this.ctx.ipam.persist().catch((err: unknown) => log.warn('cannot write ipam.json', { err }));
+    if (!hostNetwork && !this.ctx.dryRun) await this.ctx.networks.create({ hash: this.hash, ip, podCidr: this.ctx.podCidr });
     const ns = this.pod.metadata.namespace!;
     const resolv = podResolvConf(this.pod.spec, ns, { clusterDNS: this.ctx.clusterDNS, clusterDomain: this.ctx.clusterDomain, host: this.ctx.hostResolv });
     writeFileSync(join(this.dir, 'resolv.conf'), renderResolvConf(resolv));
@@ -199,19 +210,21 @@ export class PodWorker {
     );
   }
 
-  /** Sends the status when it differs from what was last sent. */
+  /** Sends the status when it differs from what was last sent (built when its turn to be written comes). */
   async publishStatus(): Promise<void> {
-    if (this.finished || this.gone) return;
-    const status = this.buildStatus();
-    const text = JSON.stringify(status);
-    if (text === this.#lastStatus) return;
-    try {
-      const updated = await this.ctx.client.patchStatus<Pod>(pods, this.pod.metadata.namespace, this.pod.metadata.name!, { status }, 'merge');
-      this.#lastStatus = text;
-      if (updated.metadata.uid === this.uid) this.pod = { ...this.pod, status: updated.status };
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    await this.ctx.statusWrites.run(async () => {
+      if (this.finished || this.gone) return;
+      const status = this.buildStatus();
+      const text = JSON.stringify(status);
+      if (text === this.#lastStatus) return;
+      try {
+        const updated = await this.ctx.client.patchStatus<Pod>(pods, this.pod.metadata.namespace, this.pod.metadata.name!, { status }, 'merge');
+        this.#lastStatus = text;
+        if (updated.metadata.uid === this.uid) this.pod = { ...this.pod, status: updated.status };
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    });
   }
 
   /** Grace period: the deletion's, else the pod's, else 30 s. */
@@ -243,6 +256,7 @@ export class PodWorker {
     for (const c of this.allRunners) c.pump?.finish();
     if (!this.pod.spec.hostNetwork && !this.ctx.dryRun) await removePodNetwork(this.hash);
     this.ctx.ipam.release(this.uid);
+    await this.ctx.ipam.persist();
     rmSync(this.dir, { recursive: true, force: true });
     this.sandbox = undefined;
   }

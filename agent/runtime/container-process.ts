@@ -10,11 +10,11 @@
  *                                      the container's main process.
  * `ip netns exec` and `unshare` exec in turn without forking, so pid = container process. The
  * process gets its own session (detached) so signals can go to its whole group and it outlives
- * the agent; stdout/stderr go to raw files the LogPump converts.
+ * the agent; stdout/stderr go to raw files the LogPump converts. The spawn itself is done by the
+ * ProcessLauncher's helper (launcher.ts), which keeps fork costs off the agent's event loop.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
 import { podNetnsName } from '../names.js';
+import type { Launched, ProcessLauncher } from './launcher.js';
 
 export interface ContainerLaunch {
   /** undefined for hostNetwork pods: they stay in the agent's network (and UTS) namespace. */
@@ -47,7 +47,7 @@ export function launchCommand(l: ContainerLaunch): string[] {
   return [...inNetns, ...isolate, '/bin/sh', '-c', setupScript, 'svcnet-container', ...l.argv];
 }
 
-export function spawnContainer(l: ContainerLaunch): ChildProcess {
+export function spawnContainer(launcher: ProcessLauncher, l: ContainerLaunch): Promise<Launched> {
   const [cmd, ...args] = launchCommand(l);
   const env: NodeJS.ProcessEnv = Object.fromEntries(l.env);
   env.SVCNET_RESOLV = l.resolvConfPath;
@@ -55,15 +55,8 @@ export function spawnContainer(l: ContainerLaunch): ChildProcess {
   env.SVCNET_HOSTNAME = l.hostname;
   env.SVCNET_WORKDIR = l.workingDir || '/';
   env.SVCNET_PATH = env.PATH ?? defaultPath;
-  const out = openSync(l.stdoutPath, 'a');
-  const err = openSync(l.stderrPath, 'a');
-  try {
-    // `ip`, `unshare` and `mount` are looked up on the node's PATH; the setup script restores the container's.
-    return spawn(cmd, args, { env: { ...env, PATH: defaultPath }, stdio: ['ignore', out, err], detached: true, cwd: '/' });
-  } finally {
-    closeSync(out);
-    closeSync(err);
-  }
+  // `ip`, `unshare` and `mount` are looked up on the node's PATH; the setup script restores the container's.
+  return launcher.launch({ cmd, args, env: { ...env, PATH: defaultPath }, cwd: '/', stdoutPath: l.stdoutPath, stderrPath: l.stderrPath });
 }
 
 export function isAlive(pid: number): boolean {
