@@ -110,6 +110,8 @@ export interface Target {
   readonly port: number;
   /** The threads put at real-time priority for the isolated runs. */
   readonly servingThreads: readonly number[];
+  /** Toggles the server's own update load: each round then has one more half-load run with it on. */
+  readonly toggleChurn?: () => void;
 }
 
 export interface Measured {
@@ -122,6 +124,8 @@ export interface Measured {
   halfShared: PerfRun;
   /** Servers after the first: at the first one's half-load rate too (same offered load, median p99 round). */
   atFirstsHalf?: PerfRun;
+  /** Servers with `toggleChurn`: at half load with it on (median p99 round). */
+  halfWithChurn?: PerfRun;
   loadBefore: number[];
   loadAfter: number[];
 }
@@ -133,16 +137,6 @@ export interface Measured {
  * measured at the first one's half-load rate: at a much higher rate dnsperf itself (one CPU,
  * writing a line per query) adds to the tail, so only the same offered load compares servers.
  */
-/** One run against `t` at `qps`, isolated when asked. */
-export function dnsperfAt(t: Target, queries: string, outDir: string, seconds: number, isolate: boolean, qps: number): PerfRun {
-  if (isolate) setRealtime(t.servingThreads, true);
-  try {
-    return dnsperf(t.port, queries, outDir, { seconds, maxQps: qps, realtime: isolate });
-  } finally {
-    if (isolate) setRealtime(t.servingThreads, false);
-  }
-}
-
 export function measureAll(targets: readonly Target[], queries: string, outDir: string, seconds: number, isolate: boolean, rounds: number): Map<string, Measured> {
   const run = (t: Target, o: Omit<PerfOptions, 'realtime'>, realtime = isolate): PerfRun => {
     if (realtime) setRealtime(t.servingThreads, true);
@@ -161,11 +155,13 @@ export function measureAll(targets: readonly Target[], queries: string, outDir: 
   }
   const halves = new Map<string, PerfRun[]>(targets.map((t) => [t.name, []]));
   const atFirsts = new Map<string, PerfRun[]>(targets.map((t) => [t.name, []]));
+  const churned = new Map<string, PerfRun[]>(targets.map((t) => [t.name, []]));
   const firstHalf = peaks.get(targets[0]!.name)!.qps / 2;
   for (let r = 0; r < rounds; r++) {
     for (const t of targets) {
       halves.get(t.name)!.push(run(t, { seconds, maxQps: peaks.get(t.name)!.qps / 2 }));
       if (t !== targets[0]) atFirsts.get(t.name)!.push(run(t, { seconds, maxQps: firstHalf }));
+      if (t.toggleChurn) churned.get(t.name)!.push(withChurn(t.toggleChurn, () => run(t, { seconds, maxQps: peaks.get(t.name)!.qps / 2 })));
     }
   }
   const shared = new Map(targets.map((t) => [t.name, isolate ? run(t, { seconds, maxQps: peaks.get(t.name)!.qps / 2 }, false) : undefined]));
@@ -174,12 +170,14 @@ export function measureAll(targets: readonly Target[], queries: string, outDir: 
   for (const t of targets) {
     const runs = halves.get(t.name)!;
     const others = atFirsts.get(t.name)!;
+    const withUpdates = churned.get(t.name)!;
     out.set(t.name, {
       peak: peaks.get(t.name)!,
       half: medianP99(runs),
       halfP99sMs: runs.map((x) => x.p99Ms ?? Infinity),
       halfShared: shared.get(t.name) ?? medianP99(runs),
       ...(others.length ? { atFirstsHalf: medianP99(others) } : {}),
+      ...(withUpdates.length ? { halfWithChurn: medianP99(withUpdates) } : {}),
       loadBefore,
       loadAfter,
     });
@@ -189,4 +187,13 @@ export function measureAll(targets: readonly Target[], queries: string, outDir: 
 
 function medianP99(runs: readonly PerfRun[]): PerfRun {
   return [...runs].sort((a, b) => (a.p99Ms ?? Infinity) - (b.p99Ms ?? Infinity))[Math.floor(runs.length / 2)]!;
+}
+
+function withChurn<T>(toggle: () => void, run: () => T): T {
+  toggle();
+  try {
+    return run();
+  } finally {
+    toggle();
+  }
 }

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel, queryFile, ttl, zone, zoneFiles, type Model, type ModelJson } from './dns-model.js';
-import { canIsolate, dnsperfAt, measureAll, pinnedArgv, serverCpu, threadsOf } from './dns-perf.js';
+import { canIsolate, measureAll, pinnedArgv, serverCpu, threadsOf } from './dns-perf.js';
 import { round, rssMiB } from './stats.js';
 
 export interface DnsBenchOptions {
@@ -169,11 +169,11 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     await waitForAnswer(knotPort, probe);
 
     const targets = [
-      { name: 'svcnet', port: svcPort, servingThreads: [svc.pid!] },
+      { name: 'svcnet', port: svcPort, servingThreads: [svc.pid!], toggleChurn: () => void svc.kill('SIGUSR2') },
       { name: 'knot', port: knotPort, servingThreads: threadsOf(knot.pid!) },
     ];
     const results = measureAll(targets, queries, dir, seconds, isolate, rounds);
-    const svcnet = { ...results.get('svcnet')!, halfWithChurn: withChurn(svc, () => dnsperfAt(targets[0]!, queries, dir, seconds, isolate, results.get('svcnet')!.peak.qps / 2)) };
+    const svcnet = results.get('svcnet')!;
     const knotRun = results.get('knot')!;
     const svcRss = await rssMiB(svc.pid!);
     const knotRss = await rssMiB(knot.pid!);
@@ -184,7 +184,7 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
       method:
         `dnsperf -c 4 -q 200 on CPU 1, server on CPU 0; peak: unlimited for ${Math.min(seconds, 5)} s; half: -Q peak/2 for ${seconds} s, ${rounds} rounds with the servers taking turns, the round with the median p99 shown; percentiles of dnsperf -v per-query latencies (lost queries count as infinitely late)` +
         (isolate ? '; peak and half with dnsperf and the serving thread(s) at SCHED_FIFO (svcnet: the main thread; knot: all), halfShared: the same rate at ordinary priority' : '; not isolated (halfShared = half)') +
-        `; svcnet halfWithChurn: one more half-load run while one EndpointSlice changes every ${churnIntervalMs} ms`,
+        `; svcnet halfWithChurn: one more half-load run per round while one EndpointSlice changes every ${churnIntervalMs} ms`,
       svcnetNodeFlags: opts.nodeFlags ?? [],
       lookupsInProcess: lookups,
       svcnet: { ...svcnet, rssMiB: svcRss, indexBuildMs: svcBuild.buildMs, rssAfterBuildMiB: svcBuild.rssMiB, heapAfterBuildMiB: svcBuild.heapUsedMiB },
@@ -198,16 +198,6 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
   } finally {
     for (const c of children) await stop(c);
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** One run with the child's endpoint churn on (SIGUSR2 toggles it). */
-function withChurn<T>(child: ChildProcess, run: () => T): T & { sliceChangesPerSecond: number } {
-  child.kill('SIGUSR2');
-  try {
-    return { ...run(), sliceChangesPerSecond: 1000 / churnIntervalMs };
-  } finally {
-    child.kill('SIGUSR2');
   }
 }
 
