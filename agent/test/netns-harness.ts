@@ -45,7 +45,8 @@ export class TestNode {
     this.nodeIP = `172.31.${Math.floor(Math.random() * 250) + 1}.2`;
   }
 
-  async setup(apiPort: number): Promise<void> {
+  /** `apiPort`: the host-side API server the port bridge leads to (none when the API server runs inside). */
+  async setup(apiPort?: number): Promise<void> {
     for (const args of [
       ['netns', 'add', this.netns],
       ['-n', this.netns, 'link', 'set', 'lo', 'up'],
@@ -57,7 +58,7 @@ export class TestNode {
       const r = sh('ip', args);
       if (r.code !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
     }
-    this.#apiPortInside = await this.#startBridge(apiPort);
+    if (apiPort !== undefined) this.#apiPortInside = await this.#startBridge(apiPort);
   }
 
   #startBridge(apiPort: number): Promise<number> {
