@@ -28,7 +28,9 @@ http.createServer((req, res) => {
     namespace: env.NAMESPACE || env.SVCNET_POD_NAMESPACE || '', ingress: env.INGRESS_NAME || '', service: env.SERVICE_NAME || '',
     pod: env.POD_NAME || env.SVCNET_POD_NAME || os.hostname(), podIP, httpPort: String(port),
   }, null, 1);
-  res.writeHead(status ? Number(status[1]) : 200, { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' });
+  // A sized answer, as the Go echo servers send (net/http sets Content-Length on short bodies):
+  // writeHead without one made Node answer chunked, which the real images never do.
+  res.writeHead(status ? Number(status[1]) : 200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-Content-Type-Options': 'nosniff' });
   res.end(body);
 }).listen(port, () => console.log('Echoing requests on port ' + port));
 for (const s of ['SIGTERM', 'SIGINT']) process.on(s, () => process.exit(0));

@@ -198,6 +198,22 @@ describe('agent on a test node', { skip, timeout: 240_000 }, () => {
     assert.equal(k.stdout, "You've hit kubia\n");
   });
 
+  it('answers busybox wget in a pod from the echo server, sized and every time', async () => {
+    // Walkthrough 8.2 (busybox wget in a pod against the echo server) failed now and then.
+    await client.create(podsRI, 'default', podManifest('echo-8443', nodeName, { containers: [{ name: 'c', image: 'ingressconformance/echoserver', env: [{ name: 'HTTP_PORT', value: '8443' }], ports: [{ containerPort: 8443 }] }] }));
+    await client.create(podsRI, 'default', podManifest('wget-client', nodeName, { containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] }));
+    const [echo] = await Promise.all([waitReady(client, 'echo-8443'), waitReady(client, 'wget-client')]);
+    const url = `http://${echo.status!.podIP}:8443/`;
+    const headers = await waitFor('echo answers wget', async () => {
+      const r = await kubeletExec(kubelet, 'default', 'wget-client', 'c', ['wget', '-S', '-q', '-O', '/dev/null', url]);
+      return r.status?.status === 'Success' ? r.stderr : undefined;
+    }, 10_000, 200);
+    assert.match(headers, /Content-Length: \d+/);
+    assert.doesNotMatch(headers, /Transfer-Encoding/);
+    const loop = await kubeletExec(kubelet, 'default', 'wget-client', 'c', ['sh', '-c', `for i in $(seq 200); do out=$(wget -q -O - ${url}); echo "rc=$?"; case "$out" in *'"httpPort": "8443"'*) echo whole;; *) echo short;; esac; done | sort | uniq -c`]);
+    assert.equal(loop.stdout.trim().split('\n').map((l) => l.trim()).join(' | '), '200 rc=0 | 200 whole');
+  });
+
   it('leaves an unknown image waiting with ErrImagePull and a Warning event', async () => {
     await client.create(podsRI, 'default', podManifest('mystery', nodeName, { containers: [{ name: 'c', image: 'example.com/mystery:1' }] }));
     const p = await waitFor('image pull error', async () => {
