@@ -113,21 +113,39 @@ test('cached replies follow Service and EndpointSlice changes at once (UDP, UDP+
   assert.equal(await ask('team.svc.cluster.local', RRType.A), 'NODATA', 'a new namespace turns NXDOMAIN into NODATA');
 });
 
-test('a cached reply survives changes to other Services and is rebuilt after its own', () => {
+test('a cached reply survives changes to other Services and is rebuilt after its own', async () => {
   const index = buildIndex([svc('default', 'a', { clusterIP: '10.96.0.1', ports: http }), svc('default', 'b', { clusterIP: '10.96.0.2', ports: http })], [slice('default', 'a-1', 'a', [{ addresses: ['10.244.0.1'] }])]);
   const h = new QueryHandler({ index, records: defaultRecordsConfig, forwarder: new Forwarder({ upstreams: [] }), cache: new AnswerCache(), metrics: new DnsMetrics('dns://:53') });
-  const ask = (name: string) => h.handle(query(name, RRType.A, { id: 9 }), 'udp', '1') as Buffer;
+  const ask = (name: string, type: number = RRType.A) => h.handle(query(name, type, { id: 9 }), 'udp', '1') as Buffer;
+  const serialOf = (reply: Buffer) => {
+    const soa = readMessage(reply).authority[0];
+    return soa?.type === 'SOA' ? soa.serial : undefined;
+  };
   const a = ask('a.default.svc.cluster.local');
   const nx = ask('nope.default.svc.cluster.local');
+  const deep = ask('x.y.z.default.svc.cluster.local');
+  const nodata = ask('a.default.svc.cluster.local', RRType.AAAA);
   assert.equal(ask('a.default.svc.cluster.local'), a, 'a hit hands back the cached buffer');
 
+  // The SOA serial is the Unix second of the last change: let the next change land in a new one.
+  await new Promise((r) => setTimeout(r, 1100));
   index.setService(serviceFromApi(svc('default', 'b', { clusterIP: '10.96.0.3', ports: http }))!);
   index.setSlice(sliceFromApi(slice('default', 'b-1', 'b', [{ addresses: ['10.244.0.9'] }]))!);
   assert.equal(ask('a.default.svc.cluster.local'), a, 'changes to b leave the reply for a cached');
-  assert.notEqual(ask('nope.default.svc.cluster.local'), nx, 'a negative reply is rebuilt (its SOA serial follows every change)');
+  for (const [reply, name, type] of [[nx, 'nope.default.svc.cluster.local', RRType.A], [deep, 'x.y.z.default.svc.cluster.local', RRType.A], [nodata, 'a.default.svc.cluster.local', RRType.AAAA]] as const) {
+    const again = ask(name, type);
+    assert.equal(again, reply, `${name}: the negative reply stays cached`);
+    assert.equal(serialOf(again), index.serial, `${name}: with the serial of the latest change written in`);
+  }
 
   index.setSlice(sliceFromApi(slice('default', 'a-1', 'a', [{ addresses: ['10.244.0.2'] }]))!);
   assert.notEqual(ask('a.default.svc.cluster.local'), a, "a's own slice changed: rebuilt");
   index.setService(serviceFromApi(svc('default', 'a', { clusterIP: '10.96.0.7', ports: http }))!);
   assert.deepEqual(readMessage(ask('a.default.svc.cluster.local')).answer.map(text), ['10.96.0.7']);
+  index.setService(serviceFromApi(svc('default', 'nope', { clusterIP: '10.96.0.8', ports: http }))!);
+  assert.deepEqual(readMessage(ask('nope.default.svc.cluster.local')).answer.map(text), ['10.96.0.8'], 'the NXDOMAIN goes when the Service appears');
+  assert.equal(readMessage(ask('team.svc.cluster.local')).rcode, Rcode.NXDOMAIN);
+  index.setService(serviceFromApi(svc('team', 'c', { clusterIP: '10.96.0.9', ports: http }))!);
+  const team = readMessage(ask('team.svc.cluster.local'));
+  assert.deepEqual([team.rcode, team.answer.length], [Rcode.NOERROR, 0], 'its first Service makes a namespace exist: NODATA');
 });

@@ -3,7 +3,8 @@
  * questions arrive (service by `ns/name`, slices by service, PTR owners by IP), so a lookup costs
  * the same at 10 services and at 10,000. Writers call the set and delete methods; every change bumps
  * `generation` and `serial` (the SOA serial: Unix time of the change) and tells the listeners which
- * Services it touched (the reply cache drops what was built from them).
+ * Services it touched (the reply cache drops what was built from them); a change to which
+ * namespaces exist counts as a change to everything.
  */
 import type { DnsEndpoint, DnsService, DnsSlice } from './model.js';
 import { serviceKey } from './model.js';
@@ -103,6 +104,7 @@ export class ClusterIndex {
   setService(svc: DnsService): void {
     const key = serviceKey(svc.namespace, svc.name);
     const old = this.#services.get(key);
+    const namespaceAppears = !old && !this.namespaceExists(svc.namespace);
     if (old) this.#unindexService(key, old);
     else this.#serviceNamespaces.set(svc.namespace, (this.#serviceNamespaces.get(svc.namespace) ?? 0) + 1);
     this.#services.set(key, svc);
@@ -112,7 +114,7 @@ export class ClusterIndex {
       if (owners) owners.push(key);
       else this.#clusterIpOwners.set(ip, [key]);
     }
-    this.#changed([key]);
+    this.#changed(namespaceAppears ? undefined : [key]);
   }
 
   deleteService(namespace: string, name: string): void {
@@ -124,7 +126,7 @@ export class ClusterIndex {
     const left = (this.#serviceNamespaces.get(namespace) ?? 1) - 1;
     if (left > 0) this.#serviceNamespaces.set(namespace, left);
     else this.#serviceNamespaces.delete(namespace);
-    this.#changed([key]);
+    this.#changed(this.namespaceExists(namespace) ? [key] : undefined);
   }
 
   setSlice(slice: DnsSlice): void {
@@ -198,7 +200,7 @@ export class ClusterIndex {
 /**
  * `services`: the `ns/name` of every Service whose own object or EndpointSlices changed, so that
  * answers built from one Service alone may be kept unless it is listed. Undefined: the change is
- * not about particular Services (sync, namespaces) and nothing may be kept.
+ * not about particular Services (sync, the set of namespaces) and nothing may be kept.
  */
 export type ChangeListener = (services: readonly string[] | undefined) => void;
 

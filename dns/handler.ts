@@ -3,9 +3,9 @@
  * records, the forwarder, or an error rcode. Never throws: a failure inside answers SERVFAIL and
  * counts in coredns_panics_total. Cluster replies are kept pre-encoded per (question bytes,
  * budget, EDNS) and dropped when a change reaches them (reply-cache.ts), so a repeated question
- * costs one map lookup and a few byte patches in the cached reply itself (ID, RD, CD; A/AAAA
- * answers rotated, as CoreDNS's loadbalance shuffles them); forwarded replies go through the TTL
- * cache instead.
+ * costs one map lookup and a few byte patches in the cached reply itself (ID, RD, CD, the SOA
+ * serial of a negative reply; A/AAAA answers rotated, as CoreDNS's loadbalance shuffles them);
+ * forwarded replies go through the TTL cache instead.
  *
  * No reply is copied per cached answer: garbage per query is what sets how often the young
  * generation is scavenged, and each scavenge pause lands in the latency tail. The price is that a
@@ -20,7 +20,7 @@ import { resolve, type RecordsConfig } from './records.js';
 import { ReplyCache } from './reply-cache.js';
 import { ClassIN, Rcode, RRType, type Answer } from './rr.js';
 import { findRotatable, rotateInPlace, type Rotatable } from './rotation.js';
-import { parseQuery, replyCacheKey, type Query } from './wire-read.js';
+import { parseQuery, replyCacheKey, soaSerialOffset, type Query } from './wire-read.js';
 import { encodeHeaderOnly, encodeReply, servfailFor } from './wire-write.js';
 
 export type Proto = 'udp' | 'tcp';
@@ -44,6 +44,8 @@ interface CachedReply {
   /** Patched in place for every hit; replaced by a copy when a caller keeps the old one. */
   reply: Buffer;
   readonly rotate?: Rotatable;
+  /** A negative reply's SOA serial: each hit gets the index's current one. */
+  readonly serialAt?: number;
 }
 
 export class QueryHandler {
@@ -99,6 +101,7 @@ export class QueryHandler {
   #fromCache(hit: CachedReply, req: Buffer, proto: Proto, family: '1' | '2', started: number): Buffer {
     const out = hit.reply;
     if (hit.rotate) rotateInPlace(out, hit.rotate);
+    if (hit.serialAt !== undefined) out.writeUInt32BE(this.#d.index.serial, hit.serialAt);
     this.#lent = hit;
     out[0] = req[0]!;
     out[1] = req[1]!;
@@ -126,8 +129,8 @@ export class QueryHandler {
     }
     const out = this.#send(req, q, res, budget, proto, family, started);
     if (key !== null) {
-      const entry: CachedReply = { reply: out, rotate: q.qtype === RRType.A || q.qtype === RRType.AAAA ? findRotatable(out, q.questionEnd) : undefined };
-      this.#encoded[proto].set(key, entry, res.service);
+      const entry: CachedReply = { reply: out, rotate: q.qtype === RRType.A || q.qtype === RRType.AAAA ? findRotatable(out, q.questionEnd) : undefined, serialAt: soaSerialOffset(out) };
+      this.#encoded[proto].set(key, entry, res.scope);
       this.#lent = entry;
     }
     return out;

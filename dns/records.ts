@@ -58,9 +58,19 @@ export interface Question {
 export type LocalAnswer = {
   kind: 'answer';
   chase?: Chase;
-  /** `ns/name` of the one Service this answer is built from alone (ReplyCache files it there). */
-  service?: string;
+  /**
+   * What the answer reads, for the reply cache: the `ns/name` of the one Service it is built from
+   * alone, or `namespacesScope`; undefined when it may read anything. The SOA serial of a negative
+   * answer does not count: a cached reply gets the current serial written in (see handler.ts).
+   */
+  scope?: string;
 } & Answer;
+
+/**
+ * The scope of answers that read nothing but which namespaces exist. Not an `ns/name`: the index
+ * reports a change in the set of namespaces as a change to everything.
+ */
+export const namespacesScope = '\0namespaces';
 export type Resolution = LocalAnswer | { kind: 'forward' };
 
 /** An ExternalName target outside the zone: the server asks the upstreams and appends their answer. */
@@ -120,21 +130,24 @@ function clusterAnswer(lk: Lookup, rest: readonly string[]): Resolution {
   if (n === 1) return negative(lk, Rcode.NOERROR);
   if (last === 'pod') return podAnswer(lk, rest);
   const namespace = rest[n - 2]!;
-  if (!lk.index.namespaceExists(namespace)) return negative(lk, Rcode.NXDOMAIN);
-  if (n === 2) return negative(lk, Rcode.NOERROR);
+  if (!lk.index.namespaceExists(namespace)) return scoped(negative(lk, Rcode.NXDOMAIN), namespacesScope);
+  if (n === 2) return scoped(negative(lk, Rcode.NOERROR), namespacesScope);
   const extra = rest.slice(0, n - 3);
-  if (extra.length > 2) return negative(lk, Rcode.NXDOMAIN);
+  if (extra.length > 2) return scoped(negative(lk, Rcode.NXDOMAIN), namespacesScope);
   const svc = lk.index.service(namespace, rest[n - 3]!);
-  if (!svc) return negative(lk, Rcode.NXDOMAIN);
+  if (!svc) return scoped(negative(lk, Rcode.NXDOMAIN), serviceKey(namespace, rest[n - 3]!));
   const query =
     extra.length === 1 ? { endpoint: extra[0]!, port: '', protocol: '' }
     : extra.length === 2 ? { endpoint: '', port: stripUnderscore(extra[0]!), protocol: stripUnderscore(extra[1]!) }
     : { endpoint: '', port: '', protocol: '' };
   const res = serviceAnswer(lk, svc, query);
-  // A positive answer for a ClusterIP or headless Service reads that Service and its slices only;
-  // an ExternalName's may follow its CNAME into other Services, and negatives carry the serial.
-  if (svc.kind === 'ExternalName' || res.kind !== 'answer' || res.rcode !== Rcode.NOERROR || !res.answer.length) return res;
-  return { ...res, service: serviceKey(namespace, svc.name) };
+  // An answer for a ClusterIP or headless Service reads that Service and its slices only; an
+  // ExternalName's may follow its CNAME into other Services.
+  return svc.kind === 'ExternalName' || res.kind !== 'answer' ? res : scoped(res, serviceKey(namespace, svc.name));
+}
+
+function scoped(res: LocalAnswer, scope: string): LocalAnswer {
+  return { ...res, scope };
 }
 
 function apexAnswer(lk: Lookup): Resolution {

@@ -1,4 +1,4 @@
-/** ReplyCache: replies filed under one Service outlive changes elsewhere; nothing outlives its own. */
+/** ReplyCache: replies filed under a scope outlive changes elsewhere; nothing outlives its own. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ReplyCache } from './reply-cache.js';
@@ -18,7 +18,7 @@ test('a change to one Service drops its replies and the shared ones, keeps the o
   c.invalidate(['ns/a']);
   assert.equal(c.get('a1'), undefined);
   assert.equal(c.get('a2'), undefined);
-  assert.equal(c.get('nx'), undefined, 'negative answers carry the serial of the last change');
+  assert.equal(c.get('nx'), undefined, 'shared replies go on any change');
   assert.equal(c.get('ptr'), undefined);
   assert.equal(c.get('b1'), 'A of ns/b');
   assert.equal(c.size, 1);

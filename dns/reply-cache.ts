@@ -1,19 +1,20 @@
 /**
  * Encoded cluster replies by reply-cache key, dropped exactly when the index changes under them.
  *
- * A reply built from one Service alone (a positive answer for a ClusterIP or headless Service, its
- * ports or endpoints) is filed under that Service's `ns/name`, and a change to that Service or its
- * EndpointSlices drops it. Every other reply is shared: negative answers carry the SOA serial,
- * which moves with any change, and PTRs, the apex, pod names and ExternalName CNAMEs read more than
- * one object. Shared replies go on any change. So endpoint churn in one Service leaves the cached
- * answers for the other 10,000 in place, and no answer outlives a change that affects it.
+ * Each reply is filed under its scope (records.ts): the `ns/name` of the one Service it reads
+ * (its answers, its missing endpoint names and ports, its NXDOMAIN while it does not exist), so a
+ * change to that Service or its EndpointSlices drops it; or `namespacesScope` for answers that read
+ * only which namespaces exist, which the index reports as a change to everything. Replies without
+ * a scope (PTRs, the apex, pod names, ExternalName CNAMEs) are shared and go on any change. The
+ * SOA serial in a negative reply moves with every change; the handler writes the current one into
+ * each cached reply it serves. So endpoint churn in one Service leaves the cached answers for the
+ * other 10,000 in place, and no answer outlives a change that affects it.
  */
-
 export class ReplyCache<T> {
-  /** Replies built from one Service alone. */
+  /** Replies with a scope. */
   readonly #owned = new Map<string, T>();
-  /** Their keys by the Service's `ns/name`. */
-  readonly #byService = new Map<string, string[]>();
+  /** Their keys by scope. */
+  readonly #byScope = new Map<string, string[]>();
   /**
    * Every other reply, in a map of its own: any change empties it, and clear() costs the same
    * for 20,000 entries as for one, where deleting them one by one would stall the event loop.
@@ -30,15 +31,15 @@ export class ReplyCache<T> {
     return this.#owned.get(key) ?? this.#shared.get(key);
   }
 
-  /** `service`: the `ns/name` the reply was built from alone; undefined for a shared reply. */
-  set(key: string, value: T, service: string | undefined): void {
+  /** `scope`: a Service's `ns/name` or `namespacesScope`; undefined for a shared reply. */
+  set(key: string, value: T, scope: string | undefined): void {
     // Past the bound the cache starts over: replies are cheap to rebuild, a bound is not optional.
     if (this.size >= this.maxEntries) this.clear();
-    if (service === undefined) return void this.#shared.set(key, value);
+    if (scope === undefined) return void this.#shared.set(key, value);
     this.#owned.set(key, value);
-    const keys = this.#byService.get(service);
+    const keys = this.#byScope.get(scope);
     if (keys) keys.push(key);
-    else this.#byService.set(service, [key]);
+    else this.#byScope.set(scope, [key]);
   }
 
   /**
@@ -48,15 +49,15 @@ export class ReplyCache<T> {
   invalidate(services: readonly string[] | undefined): void {
     if (services === undefined) return this.clear();
     for (const service of services) {
-      for (const key of this.#byService.get(service) ?? []) this.#owned.delete(key);
-      this.#byService.delete(service);
+      for (const key of this.#byScope.get(service) ?? []) this.#owned.delete(key);
+      this.#byScope.delete(service);
     }
     this.#shared.clear();
   }
 
   clear(): void {
     this.#owned.clear();
-    this.#byService.clear();
+    this.#byScope.clear();
     this.#shared.clear();
   }
 }

@@ -259,3 +259,23 @@ export function replyCacheKey(req: Uint8Array): string | null {
   if (o + 11 !== n || req[o] !== 0 || req[o + 1] !== 0 || req[o + 2] !== RRType.OPT || req[o + 6] !== 0 || req[o + 9] || req[o + 10]) return null;
   return Buffer.prototype.latin1Slice.call(req, headerLength, n) as string;
 }
+
+/**
+ * Where the SOA serial of a negative reply (no answers, one SOA in Authority) sits, so that a
+ * cached negative reply can carry the serial of the latest change. Undefined for anything else.
+ */
+export function soaSerialOffset(reply: Uint8Array): number | undefined {
+  if (u16(reply, 4) !== 1 || u16(reply, 6) !== 0 || u16(reply, 8) !== 1) return undefined;
+  try {
+    let pos = readName(reply, headerLength, []) + 4;
+    pos = readName(reply, pos, []);
+    need(reply, pos, 10);
+    if (u16(reply, pos) !== RRType.SOA) return undefined;
+    pos = readName(reply, readName(reply, pos + 10, []), []);
+    need(reply, pos, 4);
+    return pos;
+  } catch (err) {
+    if (err instanceof WireError) return undefined;
+    throw err;
+  }
+}
