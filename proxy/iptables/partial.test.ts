@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderIptablesSync, type AppliedIptables } from './render.js';
-import { renderIptablesPartial } from './partial.js';
+import { renderIptablesPartial, ruleEdits } from './partial.js';
 import { upstreamTestProfile, type IptablesRenderConfig } from './config.js';
 import { parseRestoreText } from './restore-text.js';
 import { buildProxyState, type EndpointSliceJson, type ServiceJson } from '../from-api.js';
@@ -93,6 +93,35 @@ test('changed settings (node address, large-cluster mode) need a full sync', () 
   assert.equal(renderIptablesPartial(firstSync(), state(services, [many, slices[1]!]), new Set(['ns1/svc1']), config), undefined);
 });
 
+const fillers = Array.from({ length: 40 }, (_, i) => i);
+const fillerServices = () => fillers.map((i) => makeService('fill', `f${i}`, { clusterIP: `172.31.0.${i + 1}`, ports: [{ name: 'p80', port: 80 }] }));
+const fillerSlices = () => fillers.map((i) => makeSlice('fill', `f${i}`, `f${i}-1`, [{ ip: `10.190.0.${i + 1}` }], [{ name: 'p80', port: 80 }]));
+
+test('a Service added to a long KUBE-SERVICES is inserted at its place, not the whole chain rewritten', () => {
+  const services = [...twoServices().services, ...fillerServices()];
+  const slices = [...twoServices().slices, ...fillerSlices()];
+  const first = renderIptablesSync(state(services, slices), config).applied;
+  services.push(makeService('ns3', 'svc3', { clusterIP: '172.30.0.43', ports: [{ name: 'p80', port: 80 }] }));
+  slices.push(makeSlice('ns3', 'svc3', 'svc3-1', [{ ip: '10.0.3.1' }], [{ name: 'p80', port: 80 }]));
+  const out = partial(first, services, slices, ['ns3/svc3']);
+  assert.ok(!declared(out, 'nat').includes('KUBE-SERVICES'));
+  assert.match(out, /^-I KUBE-SERVICES 43 -m comment --comment "ns3\/svc3:p80 cluster IP" .* -j KUBE-SVC-X27LE4BHSL4DOUIK$/m);
+});
+
+test('positional edits: deletions bottom up, then insertions at their final places', () => {
+  const a = (x: string) => `-A C ${x}`;
+  const r = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `r${from + i}`);
+  assert.deepEqual(ruleEdits('C', r(0, 30).map(a), ['r0', 'x', ...r(2, 28), 'y', 'r28', 'r29'].map(a)), ['-D C 2', '-I C 2 x', '-I C 29 y']);
+  assert.equal(ruleEdits('C', ['a', 'b'].map(a), ['a', 'c'].map(a)), undefined, 'short chains are rewritten');
+  const model = new RestoreModel();
+  const before = Array.from({ length: 50 }, (_, i) => a(`r${i}`));
+  const after = before.filter((_, i) => i % 17 !== 3).concat(a('z'));
+  after.splice(10, 0, a('new'));
+  model.apply(['*nat', ':C - [0:0]', ...before, 'COMMIT', ''].join('\n'));
+  model.apply(['*nat', ...ruleEdits('C', before, after)!, 'COMMIT', ''].join('\n'));
+  assert.deepEqual(model.chains.get('nat C'), after);
+});
+
 /** Seeded so a failure can be replayed. */
 function random(seed: number): () => number {
   return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -100,8 +129,9 @@ function random(seed: number): () => number {
 
 test('a sequence of partial syncs leaves exactly the tables a full sync writes', () => {
   const rnd = random(7);
-  const services = new Map(overallServices().map((s) => [`${s.metadata!.namespace}/${s.metadata!.name}`, s]));
-  const slices = new Map(overallSlices().map((s) => [`${s.metadata!.namespace}/${s.metadata!.labels!['kubernetes.io/service-name']}`, s]));
+  // Filler Services make the dispatch chains long enough for positional edits.
+  const services = new Map([...overallServices(), ...fillerServices()].map((s) => [`${s.metadata!.namespace}/${s.metadata!.name}`, s]));
+  const slices = new Map([...overallSlices(), ...fillerSlices()].map((s) => [`${s.metadata!.namespace}/${s.metadata!.labels!['kubernetes.io/service-name']}`, s]));
   const kernel = new RestoreModel();
   let applied = renderIptablesSync(state([...services.values()], [...slices.values()]), config);
   kernel.apply(applied.text);

@@ -82,5 +82,7 @@ test('normalising the §2.5 emission order gives kube-proxy nat rules grouped by
 test('malformed input is refused with the offending line', () => {
   assert.throws(() => parseRestoreText('-A X -j Y\n'), /outside a table/);
   assert.throws(() => parseRestoreText('*nat\n-A X\n'), /no COMMIT/);
-  assert.throws(() => parseRestoreText('*nat\n-I X 1\nCOMMIT\n'), /unsupported line "-I X 1"/);
+  assert.throws(() => parseRestoreText('*nat\n-F X\nCOMMIT\n'), /unsupported line "-F X"/);
+  // Positional edits (partial syncs) are kept as they are.
+  assert.deepEqual(parseRestoreText('*nat\n-D X 2\n-I X 1 -j Y\nCOMMIT\n').tables[0]!.edits, ['-D X 2', '-I X 1 -j Y']);
 });

@@ -16,6 +16,8 @@ export interface RestoreTable {
   readonly rules: readonly RestoreRule[];
   /** Chains deleted with "-X" after being flushed by their declaration line. */
   readonly deletedChains: readonly string[];
+  /** Positional "-D CHAIN n" / "-I CHAIN n …" lines of a partial sync, applied after the rules. */
+  readonly edits?: readonly string[];
 }
 
 export interface RestoreDump {
@@ -32,12 +34,12 @@ export function tokenizeRule(line: string): string[] {
 
 export function parseRestoreText(text: string): RestoreDump {
   const tables: RestoreTable[] = [];
-  let current: { name: string; chains: string[]; rules: RestoreRule[]; deletedChains: string[] } | undefined;
+  let current: { name: string; chains: string[]; rules: RestoreRule[]; deletedChains: string[]; edits: string[] } | undefined;
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) continue;
     if (line.startsWith('*')) {
-      current = { name: line.slice(1), chains: [], rules: [], deletedChains: [] };
+      current = { name: line.slice(1), chains: [], rules: [], deletedChains: [], edits: [] };
       continue;
     }
     if (!current) throw new Error(`iptables-restore text: "${line}" outside a table`);
@@ -50,6 +52,8 @@ export function parseRestoreText(text: string): RestoreDump {
       current.rules.push({ chain: line.split(' ')[1]!, line });
     } else if (line.startsWith('-X ')) {
       current.deletedChains.push(line.split(' ')[1]!);
+    } else if (line.startsWith('-D ') || line.startsWith('-I ')) {
+      current.edits.push(line);
     } else {
       throw new Error(`iptables-restore text: unsupported line "${line}"`);
     }
@@ -67,6 +71,7 @@ export function printRestoreDump(dump: RestoreDump): string {
     const byChain = new Map<string, string[]>(table.chains.map((c) => [c, []]));
     for (const rule of table.rules) byChain.get(rule.chain)?.push(rule.line);
     for (const lines of byChain.values()) out.push(...lines);
+    out.push(...(table.edits ?? []));
     for (const chain of table.deletedChains) out.push(`-X ${chain}`);
     out.push('COMMIT');
   }

@@ -35,11 +35,16 @@ function random(seed: number): () => number {
   return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 }
 
+// Filler Services make the dispatch chains long enough for positional edits (-D/-I n).
+const fillers = Array.from({ length: 40 }, (_, i) => i);
+const fillerServices = fillers.map((i) => makeService('fill', `f${i}`, { clusterIP: `172.31.0.${i + 1}`, ports: [{ name: 'p80', port: 80 }] }));
+const fillerSlices = fillers.map((i) => makeSlice('fill', `f${i}`, `f${i}-1`, [{ ip: `10.190.0.${i + 1}` }], [{ name: 'p80', port: 80 }]));
+
 /** The fixture cluster, then one random Service or EndpointSlice change per step. */
 class ChangingCluster {
   readonly #rnd = random(2026);
-  readonly #services = new Map<string, ServiceJson>(overallServices().map((s) => [`${s.metadata!.namespace}/${s.metadata!.name}`, s]));
-  readonly #slices = new Map<string, EndpointSliceJson>(overallSlices().map((s) => [`${s.metadata!.namespace}/${s.metadata!.labels!['kubernetes.io/service-name']}`, s]));
+  readonly #services = new Map<string, ServiceJson>([...overallServices(), ...fillerServices].map((s) => [`${s.metadata!.namespace}/${s.metadata!.name}`, s]));
+  readonly #slices = new Map<string, EndpointSliceJson>([...overallSlices(), ...fillerSlices].map((s) => [`${s.metadata!.namespace}/${s.metadata!.labels!['kubernetes.io/service-name']}`, s]));
 
   state() {
     return buildProxyState([...this.#services.values()], [...this.#slices.values()], { ipFamily: 4, nodeName: testNodeName });
@@ -94,7 +99,7 @@ describe('partial syncs in the kernel', { skip }, () => {
       for (const lab of labs.splice(0)) await lab.close();
     });
 
-    test(`${mode}: 40 partial syncs leave the same rules as one full sync`, async () => {
+    test(`${mode}: 60 partial syncs leave the same rules as one full sync`, async () => {
       const [partialLab, fullLab] = [new Lab(), new Lab()];
       labs.push(partialLab, fullLab);
       partialLab.setUp();
@@ -102,7 +107,7 @@ describe('partial syncs in the kernel', { skip }, () => {
       const cluster = new ChangingCluster();
       const backend = makeBackend(mode, partialLab.nodeNs);
       assert.equal((await backend.sync({ state: cluster.state(), node, changedServices: new Set(), full: true })).full, true);
-      for (let step = 0; step < 40; step++) {
+      for (let step = 0; step < 60; step++) {
         const key = cluster.change();
         const result = await backend.sync({ state: cluster.state(), node, changedServices: new Set([key]), full: false });
         assert.equal(result.full, false, `step ${step} was partial`);
