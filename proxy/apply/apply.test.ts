@@ -13,6 +13,12 @@ test('iptables-restore gets the whole input once, with kube-proxy flags', async 
   assert.deepEqual(runner.commands, [{ cmd: 'iptables-restore', args: ['-w', '5', '-W', '100000', '--noflush', '--counters'], stdin: '*nat\nCOMMIT\n' }]);
 });
 
+test('chains are declared in descending order (iptables-nft inserts into a sorted list)', async () => {
+  const runner = new RecordingRunner();
+  await applyIptablesRestore(runner, '*filter\n:A - [0:0]\n:B - [0:0]\n-A A -j B\nCOMMIT\n*nat\n:C - [0:0]\n:D - [0:0]\n:E - [0:0]\n-X E\nCOMMIT\n');
+  assert.equal(runner.commands[0]!.stdin, '*filter\n:B - [0:0]\n:A - [0:0]\n-A A -j B\nCOMMIT\n*nat\n:E - [0:0]\n:D - [0:0]\n:C - [0:0]\n-X E\nCOMMIT\n');
+});
+
 test('a restore failure names the failing line with 3 lines of context', async () => {
   const input = ['*nat', ':A - [0:0]', '-A A -j RETURN', '-A A -m foo', '-A A -j RETURN', 'COMMIT', ''].join('\n');
   const runner = new RecordingRunner(() => ({ code: 2, stderr: "iptables-restore v1.8.9 (nf_tables): Couldn't load match `foo'\n\nError occurred at line: 4\n" }));
