@@ -29,7 +29,7 @@ export class PodManager {
   constructor(client: ApiClient, nodeName: string) {
     this.informer = new Informer<Pod>(client, pods, { fieldSelector: `spec.nodeName=${nodeName}` });
     // Syncs mostly wait (network setup, API writes); many at once let a burst share network batches.
-    this.queue = new WorkQueue((uid) => this.#sync(uid), { workers: 64, baseDelayMs: 200, maxDelayMs: 30_000 }, (uid, err) => log.warn('pod sync failed, will retry', { uid, err }));
+    this.queue = new WorkQueue((uid) => this.#sync(uid), { workers: 128, baseDelayMs: 200, maxDelayMs: 30_000 }, (uid, err) => log.warn('pod sync failed, will retry', { uid, err }));
   }
 
   /** The worker of a pod by namespace/name (kubelet API). */
