@@ -61,6 +61,17 @@ export function setRealtime(tids: readonly number[], on: boolean): void {
   }
 }
 
+/**
+ * Lets every thread of `pid` but the main one run on both CPUs. Needed beside a real-time main
+ * thread: V8's main thread waits for its GC helpers in places by spinning, and a helper on the
+ * same CPU as a real-time spinner runs only when the kernel's real-time throttling steps in, after
+ * up to a second (seen here as 1.2 s stalls under endpoint churn). Off the server's CPU they also
+ * add a little parallel GC capacity the one-core figures would not have; that is the price.
+ */
+export function unpinHelperThreads(pid: number): void {
+  for (const tid of threadsOf(pid)) if (tid !== pid) spawnSync('taskset', ['-p', '-c', `${serverCpu},${dnsperfCpu}`, String(tid)], { stdio: 'ignore' });
+}
+
 /** Every thread of a process (Knot: its UDP worker is one of several). */
 export function threadsOf(pid: number): number[] {
   return readdirSync(`/proc/${pid}/task`).map(Number);

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildModel, queryFile, ttl, zone, zoneFiles, type Model, type ModelJson } from './dns-model.js';
-import { canIsolate, measureAll, pinnedArgv, serverCpu, threadsOf } from './dns-perf.js';
+import { canIsolate, measureAll, pinnedArgv, serverCpu, threadsOf, unpinHelperThreads } from './dns-perf.js';
 import { round, rssMiB } from './stats.js';
 
 export interface DnsBenchOptions {
@@ -156,6 +156,7 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     if (svc.exitCode !== null) throw new Error(`bench/dns: svcnet child exited with ${svc.exitCode}`);
     await waitForAnswer(svcPort, probe);
     const svcBuild = JSON.parse(childReport.split('\n')[0] || '{}');
+    if (isolate) unpinHelperThreads(svc.pid!);
 
     // Knot DNS with the same records, one UDP worker, also on CPU 0 (idle while svcnet is measured).
     const zones = zoneFiles(model);
@@ -183,7 +184,7 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
       queryMix: '50% service A, 10% SRV, 10% headless A (10 records), 10% PTR, 20% search-path NXDOMAIN',
       method:
         `dnsperf -c 4 -q 200 on CPU 1, server on CPU 0; peak: unlimited for ${Math.min(seconds, 5)} s; half: -Q peak/2 for ${seconds} s, ${rounds} rounds with the servers taking turns, the round with the median p99 shown; percentiles of dnsperf -v per-query latencies (lost queries count as infinitely late)` +
-        (isolate ? '; peak and half with dnsperf and the serving thread(s) at SCHED_FIFO (svcnet: the main thread; knot: all), the servers at nice -20, halfShared: the same rate at ordinary priority' : '; not isolated (halfShared = half)') +
+        (isolate ? '; peak and half with dnsperf and the serving thread(s) at SCHED_FIFO (svcnet: the main thread, its other threads allowed on CPU 1 too; knot: all), the servers at nice -20, halfShared: the same rate at ordinary priority' : '; not isolated (halfShared = half)') +
         `; svcnet halfWithChurn: one more half-load run per round while one EndpointSlice changes every ${churnIntervalMs} ms`,
       svcnetNodeFlags: opts.nodeFlags ?? [],
       lookupsInProcess: lookups,
