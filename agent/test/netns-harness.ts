@@ -37,6 +37,9 @@ export class TestNode {
   agent?: ChildProcess;
   agentLog = '';
   #bridge?: ChildProcess;
+  /** The listening socket the bridge child made inside, and the connections through it: closed in close() (they would keep the test process alive). */
+  #bridgeServer?: Server;
+  #bridged = new Set<Socket>();
   #apiPortInside = 0;
   #pending = new Map<number, { resolve: (s: Socket) => void; reject: (e: Error) => void }>();
   #nextId = 1;
@@ -67,8 +70,13 @@ export class TestNode {
     return new Promise((resolve, reject) => {
       child.on('message', (m: { listening?: number; connected?: number; failed?: number; message?: string }, handle?: Server | Socket) => {
         if (m.listening !== undefined) {
-          (handle as Server).on('connection', (inside: Socket) => {
+          this.#bridgeServer = handle as Server;
+          this.#bridgeServer.on('connection', (inside: Socket) => {
             const outside = connect({ host: '127.0.0.1', port: apiPort });
+            for (const s of [inside, outside]) {
+              this.#bridged.add(s);
+              s.on('close', () => this.#bridged.delete(s));
+            }
             inside.pipe(outside).pipe(inside);
             inside.on('error', () => outside.destroy());
             outside.on('error', () => inside.destroy());
@@ -158,6 +166,8 @@ export class TestNode {
   async close(): Promise<void> {
     await this.stopAgent().catch(() => {});
     this.#bridge?.kill('SIGKILL');
+    this.#bridgeServer?.close();
+    for (const s of this.#bridged) s.destroy();
     // Whatever the agent left: pod namespaces of our records, then our own namespace (bridge, links go with it).
     for (const hash of this.recordedHashes()) {
       const ns = podNetnsName(hash);
