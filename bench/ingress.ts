@@ -3,8 +3,11 @@
  * nginx reverse proxy configured like ingress-nginx (upstream keep-alive, the same forwarded
  * headers, access log off on both), for plain HTTP keep-alive, new connections
  * (`Connection: close`), TLS keep-alive and TLS new connections. The backend is a separate nginx
- * returning a tiny static body, so the proxy is the bottleneck. Rounds alternate nginx/svcnet and
- * the best round of each counts (the machine is shared; the best round is the least disturbed).
+ * returning a tiny static body; wrk straight against it is measured too, to show it is not the
+ * bottleneck. Both proxies get the same worker count, wrk settings, warm-up and backend. Rounds
+ * alternate nginx/svcnet; the machine is shared, so every round is kept with the load average at
+ * its start, and the headline ratio is the median of the per-round ratios (svcnet ÷ nginx of the
+ * same round), which cancels most of the drift in machine load.
  * Also: time from an Ingress change to traffic following it, and memory/compile time at 10k routes.
  *
  * Run alone: `node --import tsx bench/ingress.ts` (BENCH_SMALL=1 for short runs).
@@ -12,7 +15,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setLogSink } from '../common/log.js';
@@ -174,45 +177,47 @@ async function throughput(seconds: number, rounds: number, workers: number): Pro
   writeFileSync(join(dir, 'tls.crt'), pem.cert);
   writeFileSync(join(dir, 'tls.key'), pem.key);
   const [backendPort, nginxHttp, nginxHttps, svcHttp, svcHttps] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const headers = 'proxy_set_header Host $host; proxy_set_header X-Request-ID $request_id; proxy_set_header X-Real-IP $remote_addr; proxy_set_header X-Forwarded-For $remote_addr; proxy_set_header X-Forwarded-Host $host; proxy_set_header X-Forwarded-Port $server_port; proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Scheme $scheme;';
+  const headers = 'proxy_set_header Host $host; proxy_set_header X-Request-ID $request_id; proxy_set_header X-Real-IP $remote_addr; proxy_set_header X-Forwarded-For $remote_addr; proxy_set_header X-Forwarded-Host $host; proxy_set_header X-Forwarded-Port $server_port; proxy_set_header X-Forwarded-Proto $scheme; proxy_set_header X-Forwarded-Scheme $scheme; proxy_set_header X-Scheme $scheme;';
   const backendConf = nginxConf(dir, 'backend', ` server { listen 127.0.0.1:${backendPort} reuseport; location / { return 200 "hello from the backend\\n"; } }`, workers);
   const proxyConf = nginxConf(
     dir,
     'proxy',
-    ` upstream be { server 127.0.0.1:${backendPort}; keepalive 320; keepalive_requests 100000; }\n server { listen 127.0.0.1:${nginxHttp}; listen 127.0.0.1:${nginxHttps} ssl; server_name bench.local;\n  ssl_certificate ${join(dir, 'tls.crt')}; ssl_certificate_key ${join(dir, 'tls.key')}; ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m;\n  location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; ${headers} } }`,
+    ` upstream be { server 127.0.0.1:${backendPort}; keepalive 320; keepalive_requests 100000; }\n server { listen 127.0.0.1:${nginxHttp}; listen 127.0.0.1:${nginxHttps} ssl; server_name bench.local;\n  ssl_certificate ${join(dir, 'tls.crt')}; ssl_certificate_key ${join(dir, 'tls.key')}; ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m;\n  location / { proxy_pass http://be; proxy_http_version 1.1; proxy_buffering off; proxy_set_header Connection ""; ${headers} } }`,
     workers,
   );
   const children: ChildProcess[] = [];
+  const out: Record<string, unknown> = {};
   try {
     children.push(startNginx(backendConf), startNginx(proxyConf));
     await Promise.all([waitForPort(backendPort), waitForPort(nginxHttp), waitForPort(nginxHttps)]);
     const svc = await startSvcnet({ backendPort, http: svcHttp, https: svcHttps, cert: pem.cert, key: pem.key, workers });
     children.push(svc);
+    // The backend alone, with the same wrk settings: it must be much faster than either proxy.
+    out.backendDirect = await wrk(`http://127.0.0.1:${backendPort}/`, [], seconds, 64);
     const scenarios: Record<string, { path: string; extra: string[]; tls: boolean; connections: number }> = {
       'http-keepalive': { path: '/', extra: [], tls: false, connections: 64 },
       'http-new-connections': { path: '/', extra: ['-H', 'Connection: close'], tls: false, connections: 32 },
       'tls-keepalive': { path: '/', extra: [], tls: true, connections: 64 },
       'tls-new-connections': { path: '/', extra: ['-H', 'Connection: close'], tls: true, connections: 32 },
     };
-    const out: Record<string, unknown> = {};
     const only = process.env.BENCH_INGRESS_SCENARIOS?.split(',');
     for (const [name, s] of Object.entries(scenarios)) {
       if (only && !only.includes(name)) continue;
       const [nginxPort, svcPort] = s.tls ? [nginxHttps, svcHttps] : [nginxHttp, svcHttp];
       const url = (port: number) => `${s.tls ? 'https' : 'http'}://127.0.0.1:${port}${s.path}`;
-      await wrk(url(nginxPort), s.extra, 1, s.connections); // warm-up both
-      await wrk(url(svcPort), s.extra, 1, s.connections);
-      const nginxRuns: WrkResult[] = [];
-      const svcRuns: WrkResult[] = [];
+      await wrk(url(nginxPort), s.extra, 2, s.connections); // warm-up both (svcnet's JIT, both caches)
+      await wrk(url(svcPort), s.extra, 2, s.connections);
+      const roundsOut: Round[] = [];
       for (let r = 0; r < rounds; r++) {
-        nginxRuns.push(await wrk(url(nginxPort), s.extra, seconds, s.connections));
-        svcRuns.push(await wrk(url(svcPort), s.extra, seconds, s.connections));
+        // Alternate which proxy goes first, so neither always gets the quieter half of a round.
+        const load1m = round(loadavg()[0], 2);
+        const first = await wrk(url(r % 2 === 0 ? nginxPort : svcPort), s.extra, seconds, s.connections);
+        const second = await wrk(url(r % 2 === 0 ? svcPort : nginxPort), s.extra, seconds, s.connections);
+        const [n, v] = r % 2 === 0 ? [first, second] : [second, first];
+        roundsOut.push({ load1m, nginx: n, svcnet: v, rpsRatio: round(v.rps / n.rps, 3), p99Ratio: round(v.p99ms / n.p99ms, 3) });
+        process.stderr.write(`  workers=${workers} ${name} round ${r + 1} (load ${load1m}): svcnet ${v.rps} req/s p99 ${v.p99ms} ms, nginx ${n.rps} req/s p99 ${n.p99ms} ms\n`);
       }
-      const best = (runs: WrkResult[]) => runs.reduce((a, b) => (b.rps > a.rps ? b : a));
-      const n = best(nginxRuns);
-      const v = best(svcRuns);
-      out[name] = { nginx: n, svcnet: v, rpsRatio: round(v.rps / n.rps, 3), p99Ratio: round(v.p99ms / n.p99ms, 3), rounds: { nginx: nginxRuns.map((r) => r.rps), svcnet: svcRuns.map((r) => r.rps) } };
-      process.stderr.write(`  workers=${workers} ${name}: svcnet ${v.rps} req/s p99 ${v.p99ms} ms, nginx ${n.rps} req/s p99 ${n.p99ms} ms\n`);
+      out[name] = summarizeRounds(roundsOut);
     }
     out.rssMiB = { svcnetMainProcess: await rssMiB(svc.pid!) };
     return out;
@@ -221,6 +226,32 @@ async function throughput(seconds: number, rounds: number, workers: number): Pro
     ca.cleanup();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+interface Round {
+  load1m: number;
+  nginx: WrkResult;
+  svcnet: WrkResult;
+  rpsRatio: number;
+  p99Ratio: number;
+}
+
+/** Median of the per-round ratios (robust against a disturbed round), plus every round as measured. */
+function summarizeRounds(rounds: Round[]): Record<string, unknown> {
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  };
+  return {
+    rpsRatioMedian: round(median(rounds.map((r) => r.rpsRatio)), 3),
+    p99RatioMedian: round(median(rounds.map((r) => r.p99Ratio)), 3),
+    nginxRpsMedian: round(median(rounds.map((r) => r.nginx.rps)), 0),
+    svcnetRpsMedian: round(median(rounds.map((r) => r.svcnet.rps)), 0),
+    nginxP99MsMedian: round(median(rounds.map((r) => r.nginx.p99ms)), 3),
+    svcnetP99MsMedian: round(median(rounds.map((r) => r.svcnet.p99ms)), 3),
+    rounds,
+  };
 }
 
 /** 10k routes: 1000 Ingresses × 10 paths over 1000 Services. */
@@ -309,11 +340,11 @@ function memoryAt10k(): Record<string, unknown> {
 
 export async function benchIngress(): Promise<Record<string, unknown>> {
   const seconds = small ? 2 : 5;
-  const rounds = small ? 1 : 2;
+  const rounds = small ? 1 : 3;
   const result: Record<string, unknown> = {
-    tool: 'wrk -t2, best of the rounds, nginx and svcnet alternating',
-    backend: 'nginx returning a 23-byte 200 (separate processes, as many workers as the proxies)',
-    nginx: 'nginx 1.22 reverse proxy: worker_processes = workersN, upstream keepalive 320, ingress-nginx headers, access log off',
+    tool: `wrk -t2, ${seconds} s per run, 2 s warm-up each, ${rounds} rounds alternating nginx/svcnet; ratios = median of per-round svcnet ÷ nginx`,
+    backend: 'nginx returning a 23-byte 200 (separate processes, as many workers as the proxies); backendDirect = wrk straight at it',
+    nginx: 'nginx 1.22 reverse proxy: worker_processes = workersN, upstream keepalive 320, proxy_http_version 1.1, proxy_buffering off, ingress-nginx X-Forwarded-*/X-Real-IP/X-Request-ID headers, access log off',
     svcnet: 'svcnet data plane: main process + workersN-1 worker processes, access log off',
   };
   const parts = (process.env.BENCH_INGRESS_PARTS ?? 'memory,propagation,throughput').split(',');
