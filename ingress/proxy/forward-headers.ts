@@ -9,6 +9,9 @@ import type { RequestHead, ResponseHead } from './http-head.js';
 /** Never forwarded: hop-by-hop, or rebuilt by the proxy (httpoxy `Proxy` dropped too). */
 const requestDrop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'upgrade', 'proxy', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-proto', 'x-forwarded-scheme', 'x-scheme', 'x-real-ip', 'x-request-id', 'x-original-forwarded-for']);
 const responseDrop = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade']);
+/** Lengths of the names in requestDrop: most forwarded names (Host, Accept…) are kept without lower-casing them. */
+const requestDropLength: boolean[] = [];
+for (const name of requestDrop) requestDropLength[name.length] = true;
 
 export interface ForwardContext {
   target: string;
@@ -24,13 +27,17 @@ export function buildUpstreamHead(req: RequestHead, ctx: ForwardContext): string
   let out = `${req.method} ${ctx.target} ${ctx.http10 ? 'HTTP/1.0' : 'HTTP/1.1'}\r\n`;
   const h = req.headers;
   let incomingXff: string | undefined;
+  const tokens = req.connectionTokens;
   for (let i = 0; i < h.length; i += 2) {
-    const lower = h[i].toLowerCase();
-    if (requestDrop.has(lower) || (req.connectionTokens !== undefined && req.connectionTokens.includes(lower))) {
-      if (lower === 'x-forwarded-for') incomingXff = incomingXff === undefined ? h[i + 1] : `${incomingXff}, ${h[i + 1]}`;
-      continue;
+    const name = h[i];
+    if (requestDropLength[name.length] === true || tokens !== undefined) {
+      const lower = name.toLowerCase();
+      if (requestDrop.has(lower) || (tokens !== undefined && tokens.includes(lower))) {
+        if (lower === 'x-forwarded-for') incomingXff = incomingXff === undefined ? h[i + 1] : `${incomingXff}, ${h[i + 1]}`;
+        continue;
+      }
     }
-    out += `${h[i]}: ${h[i + 1]}\r\n`;
+    out += `${name}: ${h[i + 1]}\r\n`;
   }
   if (req.host === undefined) out += `Host: \r\n`;
   const host = req.host ?? '';

@@ -46,6 +46,8 @@ export interface RequestHead extends CommonHead {
   target: string;
   host: string | undefined;
   expectContinue: boolean;
+  /** The first X-Request-ID value as sent (checked before use), picked up while parsing. */
+  requestId: string | undefined;
 }
 
 export interface ResponseHead extends CommonHead {
@@ -54,8 +56,9 @@ export interface ResponseHead extends CommonHead {
 }
 
 const tokenChar = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// Anywhere in a head: visible ASCII, obs-text, space, tab and CRLF line ends (no NUL or other controls).
-const badHeadChar = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+// Anywhere in a head: visible ASCII, obs-text, space, tab and CRLF line ends (no NUL or other
+// controls, no CR or LF outside a CRLF pair).
+const badHeadChar = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|(?<!\r)\n/;
 const targetPattern = /^\/[\x21-\x7e\x80-\xff]*$/;
 
 /** Parses `text` = head without the final CRLFCRLF. */
@@ -81,7 +84,7 @@ export function parseRequestHead(text: string, limits: HeadLimits = defaultHeadL
     target = m[2] ? (m[2][0] === '?' ? '/' + m[2] : m[2]) : '/';
   }
   if (!targetPattern.test(target)) throw new HeadError(400, 'bad request target');
-  const head: RequestHead = { method, target, minor, headers: [], contentLength: -1, chunked: false, close: minor === 0, upgrade: undefined, connectionTokens: undefined, host: undefined, expectContinue: false };
+  const head: RequestHead = { method, target, minor, headers: [], contentLength: -1, chunked: false, close: minor === 0, upgrade: undefined, connectionTokens: undefined, host: undefined, expectContinue: false, requestId: undefined };
   parseFields(text, lineEnd, head, limits, true);
   if (absoluteHost !== undefined) head.host = absoluteHost;
   if (minor === 1 && head.host === undefined) throw new HeadError(400, 'missing Host header');
@@ -113,7 +116,7 @@ function isDigits(s: string, from: number, to: number): boolean {
   return true;
 }
 
-function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: string; expectContinue?: boolean }, limits: HeadLimits, isRequest: boolean): void {
+function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: string; expectContinue?: boolean; requestId?: string }, limits: HeadLimits, isRequest: boolean): void {
   const bad = isRequest ? 400 : 502;
   let pos = lineEnd < 0 ? text.length : lineEnd + 2;
   let keepAlive = false;
@@ -121,22 +124,26 @@ function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: 
   let upgradeToken = false;
   let upgradeValue: string | undefined;
   let sawTe = false;
-  // One scan of the whole head for forbidden control characters instead of one per value (CR and
-  // LF only appear as line ends here: the head was split on CRLF and a bare CR or LF is caught).
+  // One scan of the whole head for forbidden characters (controls, bare CR or LF) instead of one
+  // per value: after it, CR and LF only appear as the CRLF line ends the loop splits on.
   if (badHeadChar.test(text)) throw new HeadError(bad, 'bad character in head');
+  // Fields are cut out of `text` by index (name and trimmed value, no intermediate line string):
+  // this runs for every header of every request and response.
   while (pos < text.length) {
     let end = text.indexOf('\r\n', pos);
     if (end < 0) end = text.length;
-    const fieldLine = text.slice(pos, end);
-    pos = end + 2;
-    const first = fieldLine.charCodeAt(0);
+    const first = text.charCodeAt(pos);
     if (first === 32 || first === 9) throw new HeadError(bad, 'obsolete line folding');
-    const colon = fieldLine.indexOf(':');
-    if (colon <= 0) throw new HeadError(bad, 'malformed header line');
-    const name = fieldLine.slice(0, colon);
+    const colon = text.indexOf(':', pos);
+    if (colon <= pos || colon > end) throw new HeadError(bad, 'malformed header line');
+    const name = text.slice(pos, colon);
     if (!tokenChar.test(name)) throw new HeadError(bad, 'bad header name');
-    const value = fieldLine.slice(colon + 1).trim();
-    if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) throw new HeadError(bad, 'bare CR or LF in a header');
+    let vs = colon + 1;
+    let ve = end;
+    while (vs < ve && isOws(text.charCodeAt(vs))) vs++;
+    while (ve > vs && isOws(text.charCodeAt(ve - 1))) ve--;
+    const value = text.slice(vs, ve);
+    pos = end + 2;
     if (head.headers.length >= limits.maxHeaders * 2) throw new HeadError(isRequest ? 431 : 502, 'too many headers');
     head.headers.push(name, value);
     switch (name.length) {
@@ -163,6 +170,9 @@ function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: 
           }
         }
         break;
+      case 12:
+        if (isRequest && head.requestId === undefined && name.toLowerCase() === 'x-request-id') head.requestId = value;
+        break;
       case 14:
         if (name.toLowerCase() === 'content-length') {
           if (!/^\d{1,15}$/.test(value)) throw new HeadError(bad, 'bad Content-Length');
@@ -184,4 +194,9 @@ function parseFields(text: string, lineEnd: number, head: CommonHead & { host?: 
   // HTTP/1.1 persists unless told to close; HTTP/1.0 only when asked to keep alive.
   head.close = explicitClose || (head.minor === 0 && !keepAlive);
   if (upgradeToken && upgradeValue) head.upgrade = upgradeValue;
+}
+
+/** Optional whitespace around a field value (RFC 9110 §5.6.3: SP and HTAB). */
+function isOws(c: number): boolean {
+  return c === 32 || c === 9;
 }

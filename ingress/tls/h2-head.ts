@@ -9,7 +9,7 @@ export function headOfH2(req: http2.Http2ServerRequest, target: string, host: st
   const headers: string[] = [];
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) if (raw[i].charCodeAt(0) !== 58 /* : */) headers.push(raw[i], raw[i + 1]);
-  return { method: req.method, target, host, headers, minor: 1, contentLength: -1, chunked: false, close: false, upgrade: undefined, connectionTokens: undefined, expectContinue: false };
+  return { method: req.method, target, host, headers, minor: 1, contentLength: -1, chunked: false, close: false, upgrade: undefined, connectionTokens: undefined, expectContinue: false, requestId: undefined };
 }
 
 /** `Set-Cookie: v\r\n` (an HTTP/1.1 line from a balancer) → `v`. */
