@@ -13,7 +13,7 @@
  * Run alone: `node --import tsx bench/ingress.ts` (BENCH_SMALL=1 for short runs).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,42 @@ interface WrkResult {
   p50ms: number;
   errors: number;
   non2xx: number;
+  /** CPU the proxy's processes spent per request during the run (µs; /proc, 10 ms ticks). */
+  cpuUsPerRequest?: { user: number; sys: number };
+}
+
+/** utime and stime (clock ticks) of a process and its direct children (nginx/svcnet workers). */
+function cpuTicks(pid: number): { user: number; sys: number } {
+  const pids = [pid];
+  try {
+    pids.push(...readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  } catch {
+    // no children file: the process alone
+  }
+  let user = 0;
+  let sys = 0;
+  for (const p of pids) {
+    try {
+      // Fields after the ")" of the command name: utime and stime are the 12th and 13th.
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      user += Number(f[11]);
+      sys += Number(f[12]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { user, sys };
+}
+
+/** wrk against a proxy, with the CPU time that proxy's processes used per request meanwhile. */
+async function wrkMeasured(proxyPid: number, url: string, extra: string[], seconds: number, connections: number): Promise<WrkResult> {
+  const before = cpuTicks(proxyPid);
+  const r = await wrk(url, extra, seconds, connections);
+  const after = cpuTicks(proxyPid);
+  const n = r.rps * seconds;
+  const us = (ticks: number) => round((ticks * 10_000) / Math.max(1, n), 1);
+  return { ...r, cpuUsPerRequest: { user: us(after.user - before.user), sys: us(after.sys - before.sys) } };
 }
 
 async function freePort(): Promise<number> {
@@ -188,7 +224,8 @@ async function throughput(seconds: number, rounds: number, workers: number): Pro
   const children: ChildProcess[] = [];
   const out: Record<string, unknown> = {};
   try {
-    children.push(startNginx(backendConf), startNginx(proxyConf));
+    const nginxProxy = startNginx(proxyConf);
+    children.push(startNginx(backendConf), nginxProxy);
     await Promise.all([waitForPort(backendPort), waitForPort(nginxHttp), waitForPort(nginxHttps)]);
     const svc = await startSvcnet({ backendPort, http: svcHttp, https: svcHttps, cert: pem.cert, key: pem.key, workers });
     children.push(svc);
@@ -211,11 +248,14 @@ async function throughput(seconds: number, rounds: number, workers: number): Pro
       for (let r = 0; r < rounds; r++) {
         // Alternate which proxy goes first, so neither always gets the quieter half of a round.
         const load1m = round(loadavg()[0], 2);
-        const first = await wrk(url(r % 2 === 0 ? nginxPort : svcPort), s.extra, seconds, s.connections);
-        const second = await wrk(url(r % 2 === 0 ? svcPort : nginxPort), s.extra, seconds, s.connections);
+        const runNginx = () => wrkMeasured(nginxProxy.pid!, url(nginxPort), s.extra, seconds, s.connections);
+        const runSvcnet = () => wrkMeasured(svc.pid!, url(svcPort), s.extra, seconds, s.connections);
+        const first = await (r % 2 === 0 ? runNginx() : runSvcnet());
+        const second = await (r % 2 === 0 ? runSvcnet() : runNginx());
         const [n, v] = r % 2 === 0 ? [first, second] : [second, first];
-        roundsOut.push({ load1m, nginx: n, svcnet: v, rpsRatio: round(v.rps / n.rps, 3), p99Ratio: round(v.p99ms / n.p99ms, 3) });
-        process.stderr.write(`  workers=${workers} ${name} round ${r + 1} (load ${load1m}): svcnet ${v.rps} req/s p99 ${v.p99ms} ms, nginx ${n.rps} req/s p99 ${n.p99ms} ms\n`);
+        const cpu = (x: WrkResult) => (x.cpuUsPerRequest ? x.cpuUsPerRequest.user + x.cpuUsPerRequest.sys : NaN);
+        roundsOut.push({ load1m, nginx: n, svcnet: v, rpsRatio: round(v.rps / n.rps, 3), p99Ratio: round(v.p99ms / n.p99ms, 3), cpuRatio: round(cpu(v) / cpu(n), 3) });
+        process.stderr.write(`  workers=${workers} ${name} round ${r + 1} (load ${load1m}): svcnet ${v.rps} req/s p99 ${v.p99ms} ms ${cpu(v)} µs CPU/req, nginx ${n.rps} req/s p99 ${n.p99ms} ms ${cpu(n)} µs CPU/req\n`);
       }
       out[name] = summarizeRounds(roundsOut);
     }
@@ -234,6 +274,8 @@ interface Round {
   svcnet: WrkResult;
   rpsRatio: number;
   p99Ratio: number;
+  /** svcnet CPU per request ÷ nginx CPU per request: less sensitive to machine load than req/s. */
+  cpuRatio: number;
 }
 
 /** Median of the per-round ratios (robust against a disturbed round), plus every round as measured. */
@@ -246,6 +288,7 @@ function summarizeRounds(rounds: Round[]): Record<string, unknown> {
   return {
     rpsRatioMedian: round(median(rounds.map((r) => r.rpsRatio)), 3),
     p99RatioMedian: round(median(rounds.map((r) => r.p99Ratio)), 3),
+    cpuPerRequestRatioMedian: round(median(rounds.map((r) => r.cpuRatio)), 3),
     nginxRpsMedian: round(median(rounds.map((r) => r.nginx.rps)), 0),
     svcnetRpsMedian: round(median(rounds.map((r) => r.svcnet.rps)), 0),
     nginxP99MsMedian: round(median(rounds.map((r) => r.nginx.p99ms)), 3),
@@ -342,7 +385,7 @@ export async function benchIngress(): Promise<Record<string, unknown>> {
   const seconds = small ? 2 : 5;
   const rounds = small ? 1 : 3;
   const result: Record<string, unknown> = {
-    tool: `wrk -t2, ${seconds} s per run, 2 s warm-up each, ${rounds} rounds alternating nginx/svcnet; ratios = median of per-round svcnet ÷ nginx`,
+    tool: `wrk -t2, ${seconds} s per run, 2 s warm-up each, ${rounds} rounds alternating nginx/svcnet; ratios = median of per-round svcnet ÷ nginx; cpuUsPerRequest = the proxy processes' user/sys CPU per request from /proc`,
     backend: 'nginx returning a 23-byte 200 (separate processes, as many workers as the proxies); backendDirect = wrk straight at it',
     nginx: 'nginx 1.22 reverse proxy: worker_processes = workersN, upstream keepalive 320, proxy_http_version 1.1, proxy_buffering off, ingress-nginx X-Forwarded-*/X-Real-IP/X-Request-ID headers, access log off',
     svcnet: 'svcnet data plane: main process + workersN-1 worker processes, access log off',
