@@ -255,7 +255,7 @@ async function throughput(seconds: number, rounds: number, workers: number): Pro
         const [n, v] = r % 2 === 0 ? [first, second] : [second, first];
         const cpu = (x: WrkResult) => (x.cpuUsPerRequest ? x.cpuUsPerRequest.user + x.cpuUsPerRequest.sys : NaN);
         roundsOut.push({ load1m, nginx: n, svcnet: v, rpsRatio: round(v.rps / n.rps, 3), p99Ratio: round(v.p99ms / n.p99ms, 3), cpuRatio: round(cpu(v) / cpu(n), 3) });
-        process.stderr.write(`  workers=${workers} ${name} round ${r + 1} (load ${load1m}): svcnet ${v.rps} req/s p99 ${v.p99ms} ms ${cpu(v)} µs CPU/req, nginx ${n.rps} req/s p99 ${n.p99ms} ms ${cpu(n)} µs CPU/req\n`);
+        process.stderr.write(`  workers=${workers} ${name} round ${r + 1} (load ${load1m}): svcnet ${v.rps} req/s p99 ${v.p99ms} ms ${round(cpu(v), 1)} µs CPU/req, nginx ${n.rps} req/s p99 ${n.p99ms} ms ${round(cpu(n), 1)} µs CPU/req\n`);
       }
       out[name] = summarizeRounds(roundsOut);
     }
