@@ -66,7 +66,14 @@ test('request heads: fields, hop-by-hop tokens, absolute-form, strict refusals',
     ['GET  / HTTP/1.1\r\nHost: a', 400],
     ['GET / HTTP/1.1 \r\nHost: a', 400],
     ['GET /\x7f HTTP/1.1\r\nHost: a', 400],
+    ['GET / HTTP/1.1\r\nHost: a\r\nX: a\rb', 400],
+    ['GET / HTTP/1.1\r\nHost: a\r\nX: a\nY: b', 400],
+    ['GET / HTTP/1.1\r\nHost: a\r\n: b', 400],
   ];
+  // Values lose spaces and tabs around them (OWS), nothing else; X-Request-ID is picked up.
+  const ows = parseRequestHead('GET / HTTP/1.1\r\nHost: a\r\nX-A: \t v w \t\r\nX-Request-ID:  id-1 \r\nX-Request-ID: id-2');
+  assert.deepEqual(ows.headers.slice(2, 4), ['X-A', 'v w']);
+  assert.equal(ows.requestId, 'id-1');
   for (const [text, status] of refusals) {
     assert.throws(
       () => parseRequestHead(text),
