@@ -11,6 +11,7 @@
  * SIGWINCH to the foreground process), and the first size is set by `stty` before the command.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { WebSocket } from 'ws';
 import type { PodManager } from '../pods/pod-manager.js';
@@ -132,7 +133,8 @@ export function handleExec(pods: PodManager, r: ExecRequest, ws: WebSocket): voi
     for (const b of pendingStdin.splice(0)) proc.stdin.write(b);
     if (stdinClosed || !r.stdin) proc.stdin.end();
     proc.on('error', (err) => finish(ws, failure(err.message)));
-    proc.on('close', (code, signal) => finish(ws, exitStatus(code ?? (signal ? 137 : 1), r.command)));
+    // A command killed by a signal exits 128 + its number, as runc reports it (139 for SIGSEGV).
+    proc.on('close', (code, signal) => finish(ws, exitStatus(code ?? (signal ? 128 + (constants.signals[signal] ?? 9) : 1), r.command)));
   };
   const resize = (s: TermSize) => {
     if (!child?.pid) return;

@@ -117,6 +117,8 @@ describe('agent on a test node', { skip, timeout: 240_000 }, () => {
     assert.equal(hosts.stderr, 'oops\n');
     assert.equal(hosts.status?.reason, 'NonZeroExitCode');
     assert.deepEqual(hosts.status?.details?.causes, [{ reason: 'ExitCode', message: '3' }]);
+    const segv = await kubeletExec(kubelet, 'default', 'pod', 'pod', ['sh', '-c', 'kill -SEGV $$']);
+    assert.deepEqual(segv.status?.details?.causes, [{ reason: 'ExitCode', message: '139' }], 'a signal death is 128 + its number');
     const stdin = await kubeletExec(kubelet, 'default', 'pod', 'pod', ['cat'], { stdin: 'from stdin\n' });
     assert.equal(stdin.stdout, 'from stdin\n');
     const tty = await kubeletExec(kubelet, 'default', 'pod', 'pod', ['sh', '-c', 'stty size'], { tty: true, size: { Width: 120, Height: 40 } });
