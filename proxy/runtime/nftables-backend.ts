@@ -71,9 +71,14 @@ export class NftablesBackend implements ProxyBackend {
     return { full: !partial, bytes: transaction.length };
   }
 
-  /** Chains flushed as stale are deleted by a transaction at least a second later (kernels < 6.2). */
+  /**
+   * Chains flushed as stale are deleted by a later transaction (kernels < 6.2 need it at least a
+   * second later): the next sync carries the deletions, and this follow-up only catches a lone
+   * change. Not sooner: a dedicated deletion sync costs as much as any other at scale (nft loads
+   * every chain) and would hold up a change arriving meanwhile.
+   */
   followUpAfterMs(): number | undefined {
-    return this.#tracker.hasFlushedStale() ? 1000 : undefined;
+    return this.#tracker.hasFlushedStale() ? 5_000 : undefined;
   }
 
   async rulesMissing(): Promise<boolean> {

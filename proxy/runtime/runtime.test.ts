@@ -39,6 +39,26 @@ test('sync runner: retryAfter delays, a new request runs sooner, the periodic ru
   assert.equal(runs[1], true);
 });
 
+test('sync runner: a request made during a run is not delayed by a retryAfter from that run', async () => {
+  const runs: number[] = [];
+  const t0 = Date.now();
+  let runner!: SyncRunner;
+  runner = new SyncRunner({
+    minIntervalMs: 0, maxIntervalMs: Infinity, burst: 2,
+    fn: async () => {
+      runs.push(Date.now() - t0);
+      if (runs.length > 1) return;
+      runner.run(); // a change arrives while the first run is under way
+      runner.retryAfter(10_000); // the run then asks for a late follow-up
+    },
+  });
+  runner.start();
+  runner.run();
+  await sleep(300);
+  await runner.stop();
+  assert.equal(runs.length, 2, `runs at ${runs.join(',')}`);
+});
+
 const svc = (name: string, clusterIP: string, extra: Record<string, unknown> = {}) => ({ metadata: { namespace: 'ns', name }, spec: { clusterIP, ports: [{ port: 80, protocol: 'TCP' }], ...extra } });
 const slice = (service: string, ips: string[]) => ({
   metadata: { namespace: 'ns', name: `${service}-1`, labels: { 'kubernetes.io/service-name': service }, annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': '2026-01-01T00:00:00Z' } },

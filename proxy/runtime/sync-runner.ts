@@ -27,6 +27,8 @@ export class SyncRunner {
   #idleWaiters: Array<() => void> = [];
   /** Set by retryAfter; a plain run() request clears it (kube-proxy: "or sooner if Run is called"). */
   #notBefore = 0;
+  /** run() was called since the current run started: a retryAfter from that run must not delay it. */
+  #requested = false;
 
   constructor(options: SyncRunnerOptions) {
     this.#o = options;
@@ -41,6 +43,7 @@ export class SyncRunner {
   run(): void {
     if (this.#stopped) return;
     this.#pending = true;
+    this.#requested = true;
     this.#notBefore = 0;
     this.#schedule(this.#delayUntilToken());
   }
@@ -49,7 +52,7 @@ export class SyncRunner {
   retryAfter(ms: number): void {
     if (this.#stopped) return;
     this.#pending = true;
-    this.#notBefore = Date.now() + ms;
+    if (!this.#requested) this.#notBefore = Date.now() + ms;
     this.#schedule(this.#nextDelay());
   }
 
@@ -106,6 +109,7 @@ export class SyncRunner {
     const wait = this.#nextDelay();
     if (wait > 0) return this.#schedule(wait);
     this.#notBefore = 0;
+    this.#requested = false;
     this.#tokens -= 1;
     const periodic = this.#pendingPeriodic;
     this.#pending = false;
