@@ -53,10 +53,12 @@ export async function ensureIptablesJumps(runner: CommandRunner, opts: { localne
   const rules: JumpRule[] = [...jumpRules, ...(opts.localnetFirewall ? localnetFirewallJumps : [])];
   const chains = new Map(rules.map((r) => [`${r.table}/${r.to}`, r] as const));
   await Promise.all([...chains.values()].map((r) => ensureChain(runner, r.table, r.to)));
-  // Prepending in kube-proxy's order must stay sequential to give the same final order.
-  for (const rule of rules) {
-    const check = await runner.run('iptables', jumpRuleArgv('-C', rule));
-    if (check.code === 0) continue;
+  // The checks are independent, so they run together (one process each, ~20-50 ms apiece, was
+  // most of the proxy's start-up); prepending the missing ones in kube-proxy's order must stay
+  // sequential to give the same final order.
+  const checks = await Promise.all(rules.map((rule) => runner.run('iptables', jumpRuleArgv('-C', rule))));
+  for (const [i, rule] of rules.entries()) {
+    if (checks[i]!.code === 0) continue;
     const insert = await runner.run('iptables', jumpRuleArgv('-I', rule));
     if (insert.code !== 0) throw new ApplyError(component, `iptables -I ${rule.from} -t ${rule.table}`, insert.code, insert.stderr);
   }

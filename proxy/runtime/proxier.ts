@@ -107,7 +107,9 @@ export class Proxier {
   #queue(): void {
     this.#o.health.queuedUpdate();
     this.#o.metrics.lastQueuedTimestamp.set(Date.now() / 1000);
-    this.#runner.run();
+    // Before the informers have synced a run would do nothing but spend a rate-limit token, and
+    // the first real sync would then wait a whole min-sync-period; informersSynced() starts it.
+    if (this.#informersSynced) this.#runner.run();
   }
 
   async #sync(periodic: boolean): Promise<void> {
