@@ -88,6 +88,30 @@ export function groupByService(entries: readonly ServicePortEntry[], wanted: (ke
   return groups;
 }
 
+/**
+ * A partial sync's walk over the changed Services (in key order): each one's fragment as last
+ * applied and as rendered from `state` now (undefined when the Service is gone). Returns the
+ * fragments as they will be once the sync is applied. Both modes' partial renderers use it.
+ */
+export function changedFragments<F>(
+  applied: ReadonlyMap<string, F>,
+  state: ProxyState,
+  changed: ReadonlySet<string>,
+  render: (entries: ServicePortEntry[]) => F,
+  onChange: (before: F | undefined, after: F | undefined) => void,
+): Map<string, F> {
+  const rendered = groupByService(state.servicePorts, (key) => changed.has(key));
+  const fragments = new Map(applied);
+  for (const key of [...changed].sort()) {
+    const entries = rendered.get(key);
+    const after = entries ? render(entries) : undefined;
+    if (after) fragments.set(key, after);
+    else fragments.delete(key);
+    onChange(applied.get(key), after);
+  }
+  return fragments;
+}
+
 /** BaseEndpointInfo.String(): net.JoinHostPort(ip, port). */
 export function endpointString(ep: Pick<Endpoint, 'ip' | 'port'>): string {
   return joinHostPort(ep.ip, ep.port);

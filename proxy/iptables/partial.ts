@@ -7,7 +7,7 @@
  * in the kernel). Chains that stay the same are not even declared: under --noflush a declaration
  * would flush them.
  */
-import { groupByService, serviceKey, type ProxyState } from '../model.js';
+import { changedFragments, serviceKey, type ProxyState } from '../model.js';
 import type { IptablesRenderConfig } from './config.js';
 import { RestoreBuffers, type RenderContext } from './context.js';
 import { renderServiceFragment, sameDispatch, sameLines, type ServiceFragment, type TableName } from './fragments.js';
@@ -23,19 +23,12 @@ export function renderIptablesPartial(applied: AppliedIptables, state: ProxyStat
   const ctx = renderContext(state, config);
   const contextKey = contextKeyOf(ctx);
   if (contextKey !== applied.contextKey) return undefined;
-  const rendered = groupByService(state.servicePorts, (key) => changed.has(key));
-  const fragments = new Map(applied.fragments);
   const out = new RestoreBuffers();
   let dispatchChanged = false;
-  for (const key of [...changed].sort()) {
-    const before = applied.fragments.get(key);
-    const entries = rendered.get(key);
-    const after = entries ? renderServiceFragment(entries, ctx) : undefined;
-    if (after) fragments.set(key, after);
-    else fragments.delete(key);
+  const fragments = changedFragments(applied.fragments, state, changed, (entries) => renderServiceFragment(entries, ctx), (before, after) => {
     dispatchChanged ||= !sameDispatch(before, after);
     writeChangedOwnChains(before, after, out);
-  }
+  });
   const edits = new Map<TableName, string[]>([['filter', []], ['nat', []]]);
   const sharedChains = dispatchChanged ? writeChangedSharedChains(applied.sharedChains, state, fragments, ctx, out, edits) : applied.sharedChains;
   const dump = sortRestoreDump(out.dump());

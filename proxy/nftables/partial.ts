@@ -5,7 +5,7 @@
  * flushed (deleted by a later transaction, see apply/nftables.ts), map and set elements deleted and
  * added one by one, vanished affinity sets deleted. The fixed part of the table is not touched.
  */
-import { groupByService, type ProxyState } from '../model.js';
+import { changedFragments, type ProxyState } from '../model.js';
 import type { NftablesRenderConfig } from './config.js';
 import { renderServiceFragment, type NftServiceFragment } from './fragments.js';
 import { kubeProxyTable } from './names.js';
@@ -48,20 +48,13 @@ export function renderNftablesPartial(applied: AppliedNftables, state: ProxyStat
   const ipX = state.ipFamily === 6 ? 'ip6' : 'ip';
   const ctx = serviceContext(ipX, config);
   const prefix = `${ipX} ${kubeProxyTable}`;
-  const rendered = groupByService(state.servicePorts, (key) => changed.has(key));
-  const fragments = new Map(applied.fragments);
   const delta = new Delta();
   const result = { addedChains: [] as string[], staleChains: [] as string[], addedSets: [] as string[], deletedSets: [] as string[] };
-  for (const key of [...changed].sort()) {
-    const before = applied.fragments.get(key);
-    const entries = rendered.get(key);
-    const after = entries ? renderServiceFragment(entries, ctx) : undefined;
-    if (after) fragments.set(key, after);
-    else fragments.delete(key);
+  const fragments = changedFragments(applied.fragments, state, changed, (entries) => renderServiceFragment(entries, ctx), (before, after) => {
     writeSetChanges(before, after, prefix, delta, result);
     writeChainChanges(before, after, prefix, delta, result);
     writeElementChanges(before, after, prefix, delta);
-  }
+  });
   return { text: delta.text(), applied: { contextKey, fragments }, ...result };
 }
 
