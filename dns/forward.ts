@@ -7,7 +7,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import { SvcnetError } from '../common/errors.js';
-import { canonicalIp } from './ip.js';
+import { canonicalIP } from '../common/ip.js';
 import type { DnsMetrics } from './metrics.js';
 import { rcodeLabel } from './metrics.js';
 import { formatHostPort, type HostPort } from './resolv-conf.js';
@@ -42,7 +42,7 @@ export class Forwarder {
 
   constructor(opts: ForwarderOptions) {
     // Canonical text, so replies (whose source address the kernel spells canonically) match.
-    this.upstreams = opts.upstreams.map((u) => ({ host: canonicalIp(u.host) ?? u.host, port: u.port }));
+    this.upstreams = opts.upstreams.map((u) => ({ host: canonicalIP(u.host) ?? u.host, port: u.port }));
     this.#timeoutMs = opts.timeoutMs ?? 2000;
     this.#metrics = opts.metrics;
   }

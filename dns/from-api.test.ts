@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serviceFromApi, sliceFromApi } from './from-api.js';
-import { canonicalIp, dashedIp, ipFromDashed, ipFromReverseLabels, reverseName } from './ip.js';
+import { canonicalIP } from '../common/ip.js';
+import { dashedIp, ipFromDashed, ipFromReverseLabels, reverseName } from './ip.js';
 
 test('serviceFromApi: kinds, dual stack, defaults, bad input', () => {
   assert.equal(serviceFromApi({}), undefined);
@@ -47,7 +48,7 @@ test('IP helpers: dashed labels and reverse names both ways', () => {
   assert.equal(ipFromDashed('10-240-0-1'), '10.240.0.1');
   assert.equal(ipFromDashed('1234-abcd--1'), '1234:abcd::1');
   assert.equal(ipFromDashed('blah'), null);
-  assert.equal(canonicalIp('::ffff:1.2.3.4'), '::ffff:102:304');
+  assert.equal(canonicalIP('::ffff:1.2.3.4'), '::ffff:102:304');
   assert.equal(reverseName('10.96.0.1'), '1.0.96.10.in-addr.arpa');
   const v6 = reverseName('2001:db8::1');
   assert.equal(v6, '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');

@@ -3,7 +3,8 @@
  * take the API defaults, bad values are skipped, nothing throws (a malformed object must not stop
  * the index from following every other object).
  */
-import { canonicalIp, dashedIp } from './ip.js';
+import { canonicalIP } from '../common/ip.js';
+import { dashedIp } from './ip.js';
 import type { DnsEndpoint, DnsPort, DnsService, DnsSlice, PortProtocol } from './model.js';
 
 export interface ServiceJson {
@@ -42,7 +43,7 @@ export function serviceFromApi(json: ServiceJson): DnsService | undefined {
   }
   const declared = spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : [];
   if (declared[0] === 'None') return { ...base, kind: 'Headless', clusterIPs: [] };
-  const clusterIPs = declared.map((ip) => canonicalIp(ip)).filter((ip): ip is string => ip !== null);
+  const clusterIPs = declared.map((ip) => canonicalIP(ip)).filter((ip): ip is string => ip !== undefined);
   return { ...base, kind: 'ClusterIP', clusterIPs: exactLength(clusterIPs) };
 }
 
@@ -58,7 +59,7 @@ export function sliceFromApi(json: EndpointSliceJson): DnsSlice | undefined {
     const ready = ep.conditions?.ready !== false;
     const hostname = ep.hostname && ep.hostname.length <= maxLabelLength ? ep.hostname.toLowerCase() : undefined;
     for (const raw of ep.addresses ?? []) {
-      const address = canonicalIp(raw);
+      const address = canonicalIP(raw);
       if (address) endpoints.push({ address, hostname: hostname ?? dashedIp(address), ready });
     }
   }

@@ -1,67 +1,5 @@
 /** IP helpers DNS needs: wire bytes, canonical text, dashed labels and reverse (PTR) names. */
-import { isIPv4, isIPv6 } from 'node:net';
-
-/** 4 or 16 bytes, or null when `text` is not an IP literal. */
-export function ipBytes(text: string): Uint8Array | null {
-  if (isIPv4(text)) return Uint8Array.from(text.split('.').map(Number));
-  if (isIPv6(text)) return ipv6Bytes(text);
-  return null;
-}
-
-function ipv6Bytes(text: string): Uint8Array | null {
-  let s = text;
-  const zone = s.indexOf('%');
-  if (zone >= 0) s = s.slice(0, zone);
-  const out = new Uint8Array(16);
-  // An embedded dotted quad (::ffff:1.2.3.4) becomes the last two groups.
-  const lastColon = s.lastIndexOf(':');
-  let tail: number[] = [];
-  if (s.indexOf('.', lastColon) >= 0) {
-    const quad = s.slice(lastColon + 1).split('.').map(Number);
-    tail = [(quad[0]! << 8) | quad[1]!, (quad[2]! << 8) | quad[3]!];
-    s = s.slice(0, lastColon + 1) + '0:0';
-  }
-  const [head, rest] = s.includes('::') ? s.split('::') as [string, string] : [s, undefined];
-  const headGroups = head ? head.split(':') : [];
-  const restGroups = rest === undefined ? [] : rest ? rest.split(':') : [];
-  const fill = rest === undefined ? 0 : 8 - headGroups.length - restGroups.length;
-  const groups = [...headGroups, ...new Array(fill).fill('0'), ...restGroups].map((g) => parseInt(g, 16));
-  if (tail.length) groups.splice(6, 2, ...tail);
-  if (groups.length !== 8 || groups.some((g) => !(g >= 0 && g <= 0xffff))) return null;
-  groups.forEach((g, i) => {
-    out[i * 2] = g >> 8;
-    out[i * 2 + 1] = g & 0xff;
-  });
-  return out;
-}
-
-/** RFC 5952 text: v4 dotted, v6 lower case with the longest zero run compressed. */
-export function formatIp(bytes: Uint8Array): string {
-  if (bytes.length === 4) return bytes.join('.');
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) [bestStart, bestLen] = [i, j - i];
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
-
-/** Canonical text of an IP literal, or null. */
-export function canonicalIp(text: string): string | null {
-  const b = ipBytes(text);
-  return b ? formatIp(b) : null;
-}
+import { canonicalIP, formatIP, parseIP } from '../common/ip.js';
 
 export function isV4(ip: string): boolean {
   return !ip.includes(':');
@@ -83,7 +21,7 @@ export function dashedIp(ip: string): string {
 export function ipFromDashed(label: string): string | null {
   const dashes = label.split('-').length - 1;
   const text = dashes === 3 && !label.includes('--') ? label.replaceAll('-', '.') : label.replaceAll('-', ':');
-  return canonicalIp(text);
+  return canonicalIP(text) ?? null;
 }
 
 /** The IP a reverse name stands for (labels lower case, zone included), or null. */
@@ -99,14 +37,14 @@ export function ipFromReverseLabels(labels: readonly string[]): string | null {
     if (!nibbles.every((x) => /^[0-9a-f]$/.test(x))) return null;
     const bytes = new Uint8Array(16);
     for (let i = 0; i < 16; i++) bytes[i] = parseInt(nibbles[2 * i]! + nibbles[2 * i + 1]!, 16);
-    return formatIp(bytes);
+    return formatIP(bytes);
   }
   return null;
 }
 
 /** The PTR owner name for an IP, without trailing dot. */
 export function reverseName(ip: string): string {
-  const b = ipBytes(ip);
+  const b = parseIP(ip);
   if (!b) throw new Error(`dns: not an IP: ${ip}`);
   if (b.length === 4) return `${b[3]}.${b[2]}.${b[1]}.${b[0]}.in-addr.arpa`;
   const nibbles: string[] = [];

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { canonicalIp } from './ip.js';
+import { canonicalIP } from '../common/ip.js';
 
 export interface HostPort {
   readonly host: string;
@@ -18,7 +18,7 @@ export function parseResolvConfNameservers(text: string): string[] {
     const line = raw.replace(/[#;].*$/, '').trim();
     const [key, value] = line.split(/\s+/);
     if (key !== 'nameserver' || !value) continue;
-    const ip = canonicalIp(value);
+    const ip = canonicalIP(value);
     if (ip) out.push(ip);
   }
   return out;
@@ -28,7 +28,7 @@ export function parseResolvConfNameservers(text: string): string[] {
 export function parseHostPort(text: string, defaultPort = 53): HostPort {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(text) ?? /^([^:]+)(?::(\d+))?$/.exec(text);
   if (m) return { host: m[1]!, port: m[2] ? Number(m[2]) : defaultPort };
-  if (canonicalIp(text)) return { host: text, port: defaultPort };
+  if (canonicalIP(text)) return { host: text, port: defaultPort };
   throw new Error(`dns: bad address ${JSON.stringify(text)} (want HOST:PORT)`);
 }
 
@@ -38,7 +38,7 @@ export function formatHostPort(hp: HostPort): string {
 
 export function localAddresses(): Set<string> {
   const out = new Set<string>(['127.0.0.1', '::1']);
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(canonicalIp(a.address) ?? a.address);
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) out.add(canonicalIP(a.address) ?? a.address);
   return out;
 }
 
@@ -54,5 +54,5 @@ export function upstreamsFromResolvConf(listen: HostPort, path = '/etc/resolv.co
   const locals = localAddresses();
   return parseResolvConfNameservers(text)
     .map((host) => ({ host, port: 53 }))
-    .filter((u) => !(u.port === listen.port && (u.host === canonicalIp(listen.host) || (wildcard && locals.has(u.host)))));
+    .filter((u) => !(u.port === listen.port && (u.host === canonicalIP(listen.host) || (wildcard && locals.has(u.host)))));
 }

@@ -3,7 +3,7 @@
  * findServices makes (one per address × matching port, or one CNAME for ExternalName), then the
  * records the question type asks for (backend_lookup.go A/AAAA/SRV/CNAME/TXT).
  */
-import { canonicalIp } from './ip.js';
+import { canonicalIP } from '../common/ip.js';
 import type { DnsService } from './model.js';
 import { isInZone, negative, positive, resolveInZone, type Lookup, type Resolution } from './records.js';
 import { Rcode, RRType, type RR } from './rr.js';
@@ -49,7 +49,7 @@ function serviceResults(lk: Lookup, svc: DnsService, q: ServiceQuery): Result[] 
   const base = `${svc.name}.${svc.namespace}.svc`;
   if (svc.kind === 'ExternalName') {
     // An ExternalName that is an IP literal is ignored, as CoreDNS does.
-    if (q.endpoint || q.port || q.protocol || !svc.externalName || canonicalIp(svc.externalName)) return [];
+    if (q.endpoint || q.port || q.protocol || !svc.externalName || canonicalIP(svc.externalName)) return [];
     return [{ host: svc.externalName, port: 0, target: base, cname: true }];
   }
   const out: Result[] = [];

@@ -3,7 +3,7 @@
  * accept rules decide drop / FORMERR / NOTIMP) and a message reader for upstream replies. Both
  * bounds-check every read and report malformed input as values, never by throwing past their edge.
  */
-import { formatIp } from './ip.js';
+import { formatIP } from '../common/ip.js';
 import { Rcode, RRType, type RR } from './rr.js';
 
 export const headerLength = 12;
@@ -207,7 +207,7 @@ function readRdata(buf: Uint8Array, name: string, type: number, rclass: number, 
   };
   const len = end - start;
   if (rclass === 1) {
-    if ((type === RRType.A && len === 4) || (type === RRType.AAAA && len === 16)) return { name, ttl, type: type === RRType.A ? 'A' : 'AAAA', address: formatIp(buf.subarray(start, end)) };
+    if ((type === RRType.A && len === 4) || (type === RRType.AAAA && len === 16)) return { name, ttl, type: type === RRType.A ? 'A' : 'AAAA', address: formatIP(buf.subarray(start, end)) };
     if (type === RRType.CNAME || type === RRType.PTR || type === RRType.NS) return { name, ttl, type: type === RRType.CNAME ? 'CNAME' : type === RRType.PTR ? 'PTR' : 'NS', target: nameAt(start).name };
     if (type === RRType.MX && len >= 3) return { name, ttl, type: 'MX', preference: u16(buf, start), exchange: nameAt(start + 2).name };
     if (type === RRType.SRV && len >= 7) return { name, ttl, type: 'SRV', priority: u16(buf, start), weight: u16(buf, start + 2), port: u16(buf, start + 4), target: nameAt(start + 6).name };

@@ -5,7 +5,7 @@
  * truncates the way miekg's Msg.Truncate does: records go in Answer → Authority → Additional order
  * until the next one would not fit the budget (less the OPT), then TC is set.
  */
-import { ipBytes } from './ip.js';
+import { parseIP } from '../common/ip.js';
 import { Rcode, RRType, typeCode, type Answer, type RR } from './rr.js';
 import { headerLength, type Query } from './wire-read.js';
 
@@ -107,7 +107,7 @@ function writeRdata(w: NameWriter, rr: RR): void {
   switch (rr.type) {
     case 'A':
     case 'AAAA': {
-      const bytes = ipBytes(rr.address);
+      const bytes = parseIP(rr.address);
       if (!bytes || bytes.length !== (rr.type === 'A' ? 4 : 16)) throw new EncodeError(`dns: bad ${rr.type} address ${rr.address}`);
       b.set(bytes, w.pos);
       w.pos += bytes.length;

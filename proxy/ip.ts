@@ -1,83 +1,15 @@
 /**
- * Just enough IP handling for the proxy: parse, print canonically (as Go's net.IP.String() does),
- * and test CIDR membership. Node's `net` module validates but neither canonicalises nor compares.
+ * The proxy's IP handling: CIDRs and their membership, host:port joining and address ordering, on
+ * top of the parsing and canonical printing in common/ip.ts.
  */
-import { isIP } from 'node:net';
+import { canonicalIP, formatIP, parseIP, type IPFamily } from '../common/ip.js';
 
-export type IPFamily = 4 | 6;
+export { canonicalIP, formatIP, ipFamilyOf, parseIP, type IPFamily } from '../common/ip.js';
 
 export interface Cidr {
   readonly family: IPFamily;
   readonly bytes: Uint8Array;
   readonly prefix: number;
-}
-
-export function ipFamilyOf(ip: string): IPFamily | undefined {
-  const f = isIP(ip.trim());
-  return f === 4 || f === 6 ? f : undefined;
-}
-
-/** Parses an address into 4 or 16 bytes; IPv4-mapped IPv6 is left as IPv6. */
-export function parseIP(ip: string): Uint8Array | undefined {
-  const text = ip.trim();
-  const family = ipFamilyOf(text);
-  if (family === 4) return Uint8Array.from(text.split('.').map(Number));
-  if (family === 6) return parseIPv6(text);
-  return undefined;
-}
-
-function parseIPv6(text: string): Uint8Array {
-  let head = text;
-  let v4Tail: number[] = [];
-  const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
-    v4Tail = text.slice(lastColon + 1).split('.').map(Number);
-    head = text.slice(0, lastColon + 1) + '0:0';
-  }
-  const [left, right] = head.includes('::') ? head.split('::') : [head, undefined];
-  const groups = (s: string | undefined) => (s ? s.split(':').filter((g) => g !== '') : []);
-  const l = groups(left);
-  const r = groups(right);
-  const fill = right === undefined ? [] : new Array(8 - l.length - r.length).fill('0');
-  const all = [...l, ...fill, ...r].map((g) => parseInt(g, 16));
-  const out = new Uint8Array(16);
-  all.forEach((g, i) => {
-    out[i * 2] = g >> 8;
-    out[i * 2 + 1] = g & 0xff;
-  });
-  if (v4Tail.length === 4) out.set(v4Tail, 12);
-  return out;
-}
-
-/** Canonical text: dotted quad, or RFC 5952 IPv6 (longest zero run compressed, lower case). */
-export function formatIP(bytes: Uint8Array): string {
-  if (bytes.length === 4) return Array.from(bytes).join('.');
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
-}
-
-/** Re-prints an address the way kube-proxy does after net.ParseIP; undefined when invalid. */
-export function canonicalIP(ip: string): string | undefined {
-  const bytes = parseIP(ip);
-  return bytes ? formatIP(bytes) : undefined;
 }
 
 /** Parses `a.b.c.d/n` (whitespace tolerated, as kube-proxy trims it); host bits are masked off. */
