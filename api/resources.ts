@@ -125,6 +125,13 @@ export function findResource(group: string, version: string, resource: string): 
   return resources.find((r) => r.group === group && r.version === version && r.resource === resource);
 }
 
+/** A resource a component cannot run without: like findResource, but an unknown one is a programming error. */
+export function servedResource(group: string, version: string, resource: string): ResourceInfo {
+  const ri = findResource(group, version, resource);
+  if (!ri) throw new Error(`resource ${group || 'core'}/${version}/${resource} is not served`);
+  return ri;
+}
+
 export function findByKind(apiVersion: string, kind: string): ResourceInfo | undefined {
   return resources.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
 }

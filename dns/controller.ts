@@ -5,12 +5,11 @@
  * as soon as the watch delivers it. The index counts as synced (and /ready turns 200) only after
  * every informer has listed once.
  */
-import { findResource } from '../api/resources.js';
+import { servedResource } from '../api/resources.js';
 import type { KubeObject } from '../api/types.js';
 import { logger } from '../common/log.js';
 import type { EventHandler, Informer } from '../client/informer.js';
 import type { InformerFactory } from '../client/informer-factory.js';
-import type { ResourceType } from '../client/rest.js';
 import type { ClusterIndex } from './cluster-index.js';
 import type { DnsMetrics } from './metrics.js';
 import { serviceFromApi, sliceFromApi, type EndpointSliceJson, type ServiceJson } from './from-api.js';
@@ -18,15 +17,9 @@ import { serviceFromApi, sliceFromApi, type EndpointSliceJson, type ServiceJson 
 const log = logger('dns');
 const triggerTimeAnnotation = 'endpoints.kubernetes.io/last-change-trigger-time';
 
-function resourceType(group: string, version: string, resource: string): ResourceType {
-  const ri = findResource(group, version, resource);
-  if (!ri) throw new Error(`dns: resource ${group}/${version}/${resource} is not known`);
-  return ri;
-}
-
-export const servicesResource = resourceType('', 'v1', 'services');
-export const endpointSlicesResource = resourceType('discovery.k8s.io', 'v1', 'endpointslices');
-export const namespacesResource = resourceType('', 'v1', 'namespaces');
+export const servicesResource = servedResource('', 'v1', 'services');
+export const endpointSlicesResource = servedResource('discovery.k8s.io', 'v1', 'endpointslices');
+export const namespacesResource = servedResource('', 'v1', 'namespaces');
 
 /** Whatever delivers objects: a shared informer, or a stand-in in tests. */
 export type ObjectSource = Pick<Informer, 'addEventHandler' | 'waitForSync' | 'hasSynced'>;

@@ -7,11 +7,10 @@
  * status.loadBalancer of served Ingresses set to the published addresses.
  */
 import type { KubeObject } from '../api/types.js';
-import { findResource } from '../api/resources.js';
+import { servedResource } from '../api/resources.js';
 import { logger } from '../common/log.js';
 import type { EventHandler, Informer } from '../client/informer.js';
 import type { InformerFactory } from '../client/informer-factory.js';
-import type { ResourceType } from '../client/rest.js';
 import { compileRoutes } from './compile.js';
 import type { ClassPolicy } from './class-selection.js';
 import { authSecretFromApi, ingressClassFromApi, ingressFromApi, secretFromApi, serviceFromApi, sliceFromApi } from './from-api.js';
@@ -19,17 +18,11 @@ import type { AuthSecretInfo, ClusterState, CompileProblem, IngressClassInfo, In
 
 const log = logger('ingress');
 
-function resource(group: string, version: string, plural: string): ResourceType {
-  const ri = findResource(group, version, plural);
-  if (!ri) throw new Error(`ingress: resource ${group}/${version}/${plural} is not known`);
-  return ri;
-}
-
-export const ingressesResource = resource('networking.k8s.io', 'v1', 'ingresses');
-export const ingressClassesResource = resource('networking.k8s.io', 'v1', 'ingressclasses');
-export const servicesResource = resource('', 'v1', 'services');
-export const endpointSlicesResource = resource('discovery.k8s.io', 'v1', 'endpointslices');
-export const secretsResource = resource('', 'v1', 'secrets');
+export const ingressesResource = servedResource('networking.k8s.io', 'v1', 'ingresses');
+export const ingressClassesResource = servedResource('networking.k8s.io', 'v1', 'ingressclasses');
+export const servicesResource = servedResource('', 'v1', 'services');
+export const endpointSlicesResource = servedResource('discovery.k8s.io', 'v1', 'endpointslices');
+export const secretsResource = servedResource('', 'v1', 'secrets');
 
 export type ObjectSource = Pick<Informer, 'addEventHandler' | 'waitForSync' | 'hasSynced'>;
 
