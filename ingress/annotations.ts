@@ -25,12 +25,17 @@ export interface IngressAnnotations {
   problems: string[];
 }
 
-function lookup(annotations: Readonly<Record<string, string>>, key: string): string | undefined {
-  for (const p of prefixes) {
-    const v = annotations[p + key];
-    if (v !== undefined) return v;
+/**
+ * The Ingress's controller annotations by key without prefix (the first prefix in `prefixes` wins).
+ * Built once per Ingress from its few annotations, so the ~60 keys the features ask about cost a
+ * map lookup each rather than a string concatenation per prefix (the bulk of a 10k-route compile).
+ */
+function controllerAnnotations(annotations: Readonly<Record<string, string>>): Map<string, string> {
+  const byKey = new Map<string, string>();
+  for (const p of [...prefixes].reverse()) {
+    for (const [name, value] of Object.entries(annotations)) if (name.startsWith(p)) byKey.set(name.slice(p.length), value);
   }
-  return undefined;
+  return byKey;
 }
 
 /**
@@ -45,15 +50,16 @@ export interface AnnotationReader {
 }
 
 function annotationReader(annotations: Readonly<Record<string, string>>, problems: string[]): AnnotationReader {
+  const byKey = controllerAnnotations(annotations);
   return {
     read(key, parse, apply) {
-      const raw = lookup(annotations, key);
+      const raw = byKey.get(key);
       if (raw === undefined) return;
       const value = parse(raw);
       if (value === undefined) problems.push(`annotation ${key}=${JSON.stringify(raw.slice(0, 64))} is not valid; ignored`);
       else apply(value);
     },
-    has: (key) => lookup(annotations, key) !== undefined,
+    has: (key) => byKey.has(key),
     problem: (message) => problems.push(message),
   };
 }
