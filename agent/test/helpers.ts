@@ -2,22 +2,13 @@
 import { findResource } from '../../api/resources.js';
 import type { ApiClient, ResourceType } from '../../client/index.js';
 import type { Pod } from '../pod/types.js';
+import { waitFor as pollUntil } from '../../testing/wait-for.js';
 
 export const podsRI = findResource('', 'v1', 'pods')! as ResourceType;
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+/** testing/wait-for.ts with the agent tests' defaults: whole-node steps take seconds, not milliseconds. */
+export function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 100): Promise<T> {
+  return pollUntil(what, fn, timeoutMs, everyMs);
 }
 
 export function podManifest(name: string, nodeName: string, spec: Partial<Pod['spec']> & { containers: Pod['spec']['containers'] }, labels: Record<string, string> = {}): Pod {

@@ -80,18 +80,4 @@ export async function setPodRunning(client: ApiClient, namespace: string, name: 
   return client.patchStatus(ri.pods, namespace, name, runningStatus(ip, ready), 'merge');
 }
 
-/** Polls until `probe` returns something other than undefined/false, or fails with `what`. */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor } from '../../testing/wait-for.js';

@@ -10,6 +10,7 @@ import { clientFromKubeconfig } from '../../client/kubeconfig.js';
 import type { ApiClient } from '../../client/rest.js';
 import { startApiFixture, type ApiFixture } from '../../testing/api-fixture.js';
 import { startControllers, type ControllerManager } from '../manager.js';
+import { waitFor } from '../../testing/wait-for.js';
 
 const pods = findResource('', 'v1', 'pods')!;
 const nodes = findResource('', 'v1', 'nodes')!;
@@ -67,21 +68,9 @@ export async function registerNode(client: ApiClient, name: string): Promise<voi
   }
 }
 
-/** Polls until `check` returns a truthy value; fails with the last value seen. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
+/** testing/wait-for.ts with the kubectl tests' pace (20 s, every 150 ms). */
+export function eventually<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
+  return waitFor(what, check, timeoutMs, 150);
 }
 
 export function runningStatus(pod: KubeObject, nowIso: string, podIP?: string): Record<string, unknown> {
