@@ -11,6 +11,9 @@
  * Also: time from an Ingress change to traffic following it, and memory/compile time at 10k routes.
  *
  * Run alone: `node --import tsx bench/ingress.ts` (BENCH_SMALL=1 for short runs).
+ * Knobs: BENCH_INGRESS_PARTS=memory,propagation,throughput (default all);
+ * BENCH_INGRESS_PROPAGATION_WORKERS=1,2 (process counts for propagation);
+ * BENCH_INGRESS_WORKERS=1,2 (for throughput); BENCH_INGRESS_SCENARIOS=http-keepalive,… (throughput).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -317,46 +320,67 @@ function get(port: number, host: string): Promise<number> {
   });
 }
 
-/** Time from an Ingress/EndpointSlice change reaching the controller to traffic following it. */
-async function propagation(samples: number): Promise<Record<string, unknown>> {
+/**
+ * Time from an Ingress/EndpointSlice change reaching the controller to traffic following it: the
+ * main process answers as expected and (with workers) every worker process has swapped in the
+ * change (each acknowledges the generation it serves).
+ */
+async function propagation(samples: number, workers: number): Promise<Record<string, unknown>> {
   setLogSink(() => {});
   const backend = net.createServer((s) => s.on('data', () => s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')));
   await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
   const backendPort = (backend.address() as net.AddressInfo).port;
   const dp = await startDataPlane({ httpListen: '127.0.0.1:0', httpsListen: '' });
+  const pool = workers > 1 ? await WorkerPool.start(workers - 1, dp.servers, { accessLog: false }) : undefined;
   const sources = fakeSources();
   const big = bigState(1000, 10, backendPort);
   for (const o of big.services) sources.services.set(o);
   for (const o of big.slices) sources.slices.set(o);
   for (const o of big.ingressObjs) sources.ingresses.set(o);
-  const controller = new IngressController(sources, classPolicy(), { apply: (t) => dp.apply(t) });
+  const controller = new IngressController(sources, classPolicy(), { apply: (t) => dp.apply(t), changes: pool ? (c, g) => pool.sendChanges(c, g) : undefined });
   controller.start();
+  const everywhere = async () => {
+    while (pool && pool.appliedGeneration() < controller.compiles) await new Promise((r) => setImmediate(r));
+  };
   while (!controller.synced || controller.compiles === 0) await new Promise((r) => setTimeout(r, 5));
+  await everywhere();
   const routeMs: number[] = [];
   const endpointMs: number[] = [];
+  const compileMs: number[] = [];
+  const until = async (host: string, status: number) => {
+    while ((await get(dp.httpPort, host)) !== status) await new Promise((r) => setImmediate(r));
+    await everywhere();
+  };
   try {
     for (let i = 0; i < samples; i++) {
       const host = `new${i}.example`;
       const t0 = performance.now();
       sources.ingresses.set(api.ingress(`new-${i}`, [{ host, paths: [{ path: '/', service: 'svc-0' }] }], 'default', 10_000_000 + i));
-      while ((await get(dp.httpPort, host)) !== 200) await new Promise((r) => setImmediate(r));
+      await until(host, 200);
       routeMs.push(performance.now() - t0);
+      compileMs.push(controller.lastCompileMs);
       // Endpoint change: svc-1 loses its only endpoint (→ 503), then gets it back (→ 200).
       const t1 = performance.now();
       sources.slices.set(api.slice('svc-1', []));
-      while ((await get(dp.httpPort, 'h1.example')) !== 503) await new Promise((r) => setImmediate(r));
+      await until('h1.example', 503);
       endpointMs.push(performance.now() - t1);
+      compileMs.push(controller.lastCompileMs);
       sources.slices.set(api.slice('svc-1', [{ address: '127.0.0.1', port: backendPort }]));
-      while ((await get(dp.httpPort, 'h1.example')) !== 200) await new Promise((r) => setImmediate(r));
+      await until('h1.example', 200);
     }
+    const dist = (xs: number[]) => ({ p50: round(percentile(xs, 50), 1), p99: round(percentile(xs, 99), 1), max: round(Math.max(...xs), 1) });
     return {
+      workers,
+      samples,
+      load1mAtEnd: round(loadavg()[0], 2),
       routes: dp.plane.table.routeCount,
-      compileMs: round(controller.lastCompileMs, 1),
-      ingressChangeToTrafficMs: { p50: round(percentile(routeMs, 50), 1), p99: round(percentile(routeMs, 99), 1), max: round(Math.max(...routeMs), 1) },
-      endpointChangeToTrafficMs: { p50: round(percentile(endpointMs, 50), 1), p99: round(percentile(endpointMs, 99), 1), max: round(Math.max(...endpointMs), 1) },
+      compileMs: dist(compileMs),
+      ingressChangeToTrafficMs: dist(routeMs),
+      endpointChangeToTrafficMs: dist(endpointMs),
     };
   } finally {
     controller.stop();
+    await pool?.close();
     await dp.close();
     backend.close();
   }
@@ -392,7 +416,11 @@ export async function benchIngress(): Promise<Record<string, unknown>> {
   };
   const parts = (process.env.BENCH_INGRESS_PARTS ?? 'memory,propagation,throughput').split(',');
   if (parts.includes('memory')) result.memory10kRoutes = memoryAt10k();
-  if (parts.includes('propagation')) result.propagation10kRoutes = await propagation(small ? 5 : 20);
+  if (parts.includes('propagation')) {
+    const runs: unknown[] = [];
+    result.propagation10kRoutes = { load1mAtStart: round(loadavg()[0], 2), runs };
+    for (const w of (process.env.BENCH_INGRESS_PROPAGATION_WORKERS ?? '1,2').split(',').map(Number)) runs.push(await propagation(small ? 10 : 50, w));
+  }
   const workerCounts = (process.env.BENCH_INGRESS_WORKERS ?? '1,2').split(',').map(Number);
   if (parts.includes('throughput')) for (const w of workerCounts) result[`workers${w}`] = await throughput(seconds, rounds, w);
   return result;

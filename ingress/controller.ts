@@ -1,8 +1,8 @@
 /**
  * IngressController: informers (Ingress, IngressClass, Service, EndpointSlice, TLS Secrets) → an
- * in-memory ClusterState → compileRoutes → the data plane's atomic swap. Any change schedules one
- * compile on the next tick (changes arriving together are coalesced; under churn at most one
- * compile per `minIntervalMs`). Nothing is applied before every informer has listed once, so a
+ * in-memory ClusterStore → the IncrementalCompiler (only what a change touches is recompiled) →
+ * the data plane's atomic swap. Any change schedules one compile on the next tick (changes
+ * arriving together are coalesced; under churn at most one compile per `minIntervalMs`). Nothing is applied before every informer has listed once, so a
  * partial view never reaches traffic. After each compile: Warning events for new problems, and
  * status.loadBalancer of served Ingresses set to the published addresses.
  */
@@ -11,10 +11,11 @@ import { servedResource } from '../api/resources.js';
 import { logger } from '../common/log.js';
 import type { EventHandler, Informer } from '../client/informer.js';
 import type { InformerFactory } from '../client/informer-factory.js';
-import { compileRoutes } from './compile.js';
 import type { ClassPolicy } from './class-selection.js';
+import { ClusterStore, type StateChange, type StateItem, type StateKind } from './cluster-store.js';
 import { authSecretFromApi, ingressClassFromApi, ingressFromApi, secretFromApi, serviceFromApi, sliceFromApi } from './from-api.js';
-import type { AuthSecretInfo, ClusterState, CompileProblem, IngressClassInfo, IngressInfo, RouteTable, SecretInfo, ServiceInfo, SliceInfo } from './model.js';
+import { IncrementalCompiler } from './incremental.js';
+import type { ClusterState, CompileProblem, RouteTable } from './model.js';
 
 const log = logger('ingress');
 
@@ -54,25 +55,23 @@ export function informerSources(factory: InformerFactory): IngressSources {
 /** What the controller does with a compile result (data plane swap, events, status). */
 export interface CompileSink {
   apply(table: RouteTable): void;
-  /** The state a table was compiled from (worker processes compile it themselves). */
-  state?(state: ClusterState): void;
+  /**
+   * What changed since the previous compile, numbered by compile (worker processes replay the
+   * changes into their own store and compile themselves).
+   */
+  changes?(changes: StateChange[], generation: number): void;
   problems?(problems: CompileProblem[], ingresses: ReadonlyMap<string, KubeObject>): void;
   served?(table: RouteTable, ingresses: ReadonlyMap<string, KubeObject>): void;
 }
 
 export class IngressController {
   readonly #sources: IngressSources;
-  readonly #policy: ClassPolicy;
   readonly #sink: CompileSink;
   readonly #minIntervalMs: number;
-  readonly #ingresses = new Map<string, IngressInfo>();
+  readonly #store: ClusterStore;
+  readonly #compiler: IncrementalCompiler;
   /** The last raw Ingress objects (status, events need them). */
   readonly #rawIngresses = new Map<string, KubeObject>();
-  readonly #classes = new Map<string, IngressClassInfo>();
-  readonly #services = new Map<string, ServiceInfo>();
-  readonly #slices = new Map<string, SliceInfo>();
-  readonly #secrets = new Map<string, SecretInfo>();
-  readonly #authSecrets = new Map<string, AuthSecretInfo>();
   readonly #unsubscribe: Array<() => void> = [];
   #synced = false;
   #stopped = false;
@@ -84,9 +83,10 @@ export class IngressController {
 
   constructor(sources: IngressSources, policy: ClassPolicy, sink: CompileSink, opts: { minIntervalMs?: number } = {}) {
     this.#sources = sources;
-    this.#policy = policy;
     this.#sink = sink;
     this.#minIntervalMs = opts.minIntervalMs ?? 20;
+    this.#store = new ClusterStore({ recordChanges: sink.changes !== undefined });
+    this.#compiler = new IncrementalCompiler(policy);
   }
 
   get synced(): boolean {
@@ -94,12 +94,12 @@ export class IngressController {
   }
 
   start(): void {
-    this.#track(this.#sources.ingresses, this.#ingresses, ingressFromApi, (key, o) => (o ? this.#rawIngresses.set(key, o) : this.#rawIngresses.delete(key)));
-    this.#track(this.#sources.classes, this.#classes, ingressClassFromApi);
-    this.#track(this.#sources.services, this.#services, serviceFromApi);
-    this.#track(this.#sources.slices, this.#slices, sliceFromApi);
-    this.#track(this.#sources.secrets, this.#secrets, secretFromApi);
-    if (this.#sources.authSecrets) this.#track(this.#sources.authSecrets, this.#authSecrets, authSecretFromApi);
+    this.#track(this.#sources.ingresses, 'ingresses', ingressFromApi, (key, o) => (o ? this.#rawIngresses.set(key, o) : this.#rawIngresses.delete(key)));
+    this.#track(this.#sources.classes, 'classes', ingressClassFromApi);
+    this.#track(this.#sources.services, 'services', serviceFromApi);
+    this.#track(this.#sources.slices, 'slices', sliceFromApi);
+    this.#track(this.#sources.secrets, 'secrets', secretFromApi);
+    if (this.#sources.authSecrets) this.#track(this.#sources.authSecrets, 'authSecrets', authSecretFromApi);
     const all = Object.values(this.#sources).filter((s): s is ObjectSource => s !== undefined);
     Promise.all(all.map((s) => s.waitForSync())).then(
       () => {
@@ -118,13 +118,12 @@ export class IngressController {
     if (this.#scheduled) clearImmediate(this.#scheduled as NodeJS.Immediate);
   }
 
-  #track<T>(source: ObjectSource, into: Map<string, T>, convert: (o: KubeObject) => T | undefined, raw?: (key: string, o: KubeObject | undefined) => void): void {
+  #track<K extends StateKind>(source: ObjectSource, kind: K, convert: (o: KubeObject) => StateItem<K> | undefined, raw?: (key: string, o: KubeObject | undefined) => void): void {
     const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
     const set = (o: KubeObject) => {
       const key = keyOf(o);
       const v = convert(o);
-      if (v) into.set(key, v);
-      else into.delete(key);
+      this.#store.set(kind, key, v);
       raw?.(key, v ? o : undefined);
       this.#schedule();
     };
@@ -132,7 +131,7 @@ export class IngressController {
       onAdd: set,
       onUpdate: (_old, o) => set(o),
       onDelete: (o) => {
-        into.delete(keyOf(o));
+        this.#store.set(kind, keyOf(o), undefined);
         raw?.(keyOf(o), undefined);
         this.#schedule();
       },
@@ -151,14 +150,7 @@ export class IngressController {
   }
 
   state(): ClusterState {
-    return {
-      ingresses: [...this.#ingresses.values()],
-      classes: [...this.#classes.values()],
-      services: [...this.#services.values()],
-      slices: [...this.#slices.values()],
-      secrets: [...this.#secrets.values()],
-      authSecrets: [...this.#authSecrets.values()],
-    };
+    return this.#store.state();
   }
 
   #compileNow(): void {
@@ -166,12 +158,11 @@ export class IngressController {
     const t0 = performance.now();
     this.#lastCompile = Date.now();
     try {
-      const state = this.state();
-      const { table, problems } = compileRoutes(state, this.#policy);
+      const { table, problems } = this.#compiler.compile(this.#store.state());
       this.#sink.apply(table);
-      this.#sink.state?.(state);
-      this.lastCompileMs = performance.now() - t0;
       this.compiles++;
+      this.#sink.changes?.(this.#store.takeChanges(), this.compiles);
+      this.lastCompileMs = performance.now() - t0;
       log.debug('route table applied', { routes: table.routeCount, ingresses: table.served.size, problems: problems.length, ms: this.lastCompileMs.toFixed(1) });
       this.#sink.problems?.(problems, this.#rawIngresses);
       this.#sink.served?.(table, this.#rawIngresses);

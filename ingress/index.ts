@@ -114,7 +114,7 @@ export async function startIngress(opts: IngressOptions): Promise<RunningIngress
     const reporter = new ProblemReporter(recorder);
     const controller = new IngressController(sources, classPolicy(opts.ingressClass), {
       apply: (table) => dp.apply(table),
-      state: (state) => pool?.broadcast(state),
+      changes: pool ? (changes, generation) => pool.sendChanges(changes, generation) : undefined,
       problems: (p, ings) => reporter.report(p, ings),
       served: (table, ings) => statusWriter?.update(table, ings),
     });

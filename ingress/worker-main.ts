@@ -1,15 +1,16 @@
 /**
  * Entry of a data-plane worker process (see workers.ts): receives its init, the parent's
- * listening sockets and then ClusterStates; compiles and swaps each one. Exits with the parent.
+ * listening sockets and then state changes, which it replays into its own ClusterStore, compiles
+ * incrementally and swaps (then acknowledges the generation). Exits with the parent.
  */
 import type net from 'node:net';
 import { setLogSink } from '../common/log.js';
 import { batchedAccessLog } from './access-log.js';
 import { classPolicy } from './class-selection.js';
-import { compileRoutes } from './compile.js';
+import { ClusterStore } from './cluster-store.js';
 import { startDataPlane, type RunningDataPlane } from './data-plane.js';
-import type { ClusterState } from './model.js';
-import type { FromWorker, WorkerInit } from './workers.js';
+import { IncrementalCompiler } from './incremental.js';
+import type { FromWorker, ToWorker, WorkerInit } from './workers.js';
 
 let init: WorkerInit | undefined;
 const servers: { http?: net.Server; https?: net.Server } = {};
@@ -17,14 +18,26 @@ const servers: { http?: net.Server; https?: net.Server } = {};
 const early: { server: net.Server; socket: net.Socket }[] = [];
 const holders = new Map<net.Server, (s: net.Socket) => void>();
 let dp: RunningDataPlane | undefined;
-let latest: ClusterState | undefined;
+let store = new ClusterStore();
+let compiler: IncrementalCompiler | undefined;
+/** Generation of the changes last received (0: a whole state, or nothing yet). */
+let generation = 0;
 
 const send = (m: FromWorker) => process.send?.(m);
 
-function apply(state: ClusterState): void {
-  latest = state;
+/** Compiles what the store holds and swaps it in (once the data plane exists). */
+function apply(): void {
   if (!dp) return;
-  dp.apply(compileRoutes(state, classPolicy(init?.ingressClass)).table);
+  compiler ??= new IncrementalCompiler(classPolicy(init?.ingressClass));
+  try {
+    dp.apply(compiler.compile(store.state()).table);
+  } catch (err) {
+    // As in the main process: a compile failure is a bug; keep serving the previous table.
+    process.stderr.write(`ingress worker: route compile failed; keeping the previous table: ${(err as Error).stack}
+`);
+    return;
+  }
+  send({ type: 'applied', generation });
 }
 
 async function begin(): Promise<void> {
@@ -34,7 +47,7 @@ async function begin(): Promise<void> {
     if (s) Object.assign(s as unknown as { allowHalfOpen: boolean; noDelay: boolean }, { allowHalfOpen: true, noDelay: true });
   }
   dp = await startDataPlane({ httpListen: '', httpsListen: '', servers, redirectHttpsPort: init!.redirectHttpsPort, accessLog: access ? (l) => access.line(l) : undefined, defaultCert: init!.defaultCert });
-  if (latest) apply(latest);
+  apply();
   for (const [server, hold] of holders) server.off('connection', hold);
   for (const { server, socket } of early.splice(0)) {
     server.emit('connection', socket);
@@ -43,7 +56,9 @@ async function begin(): Promise<void> {
   send({ type: 'ready' });
 }
 
-process.on('message', (m: { type: string; which?: 'http' | 'https'; init?: WorkerInit; state?: ClusterState; id?: number }, handle?: net.Server) => {
+type Message = ToWorker | { type: 'server'; which: 'http' | 'https' } | { type: 'servers-done' };
+
+process.on('message', (m: Message, handle?: net.Server) => {
   switch (m.type) {
     case 'init':
       init = m.init;
@@ -68,10 +83,17 @@ process.on('message', (m: { type: string; which?: 'http' | 'https'; init?: Worke
       });
       return;
     case 'state':
-      if (m.state) apply(m.state);
+      store = ClusterStore.from(m.state);
+      generation = 0;
+      apply();
+      return;
+    case 'changes':
+      store.apply(m.changes);
+      generation = m.generation;
+      apply();
       return;
     case 'metrics':
-      send({ type: 'metrics', id: m.id ?? 0, text: dp ? dp.metrics.render() : '' });
+      send({ type: 'metrics', id: m.id, text: dp ? dp.metrics.render() : '' });
       return;
   }
 });

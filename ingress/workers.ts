@@ -2,14 +2,17 @@
  * Extra data-plane processes. One Node process saturates one core, so with `workers: N` the main
  * process forks N-1 children that accept on the very same listening sockets (the TCP server handles
  * are passed over IPC; the kernel spreads connections) — the nginx worker model without
- * SO_REUSEPORT (Node 20 lacks it). The main process keeps the control side: it sends every new
- * ClusterState to the children, which compile and swap it themselves. /metrics sums the workers.
+ * SO_REUSEPORT (Node 20 lacks it). The main process keeps the control side: after each compile it
+ * sends the children what changed (not the whole state: at 10k routes that alone costs more than
+ * an incremental compile); each replays the changes into its own ClusterStore, compiles
+ * incrementally, swaps, and acknowledges the generation. /metrics sums the workers.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import type net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { logger } from '../common/log.js';
+import type { StateChange } from './cluster-store.js';
 import type { ClusterState } from './model.js';
 
 const log = logger('ingress');
@@ -22,8 +25,13 @@ export interface WorkerInit {
   defaultCert?: { cert: string; key: string };
 }
 
-export type ToWorker = { type: 'init'; init: WorkerInit } | { type: 'state'; state: ClusterState } | { type: 'metrics'; id: number };
-export type FromWorker = { type: 'ready' } | { type: 'metrics'; id: number; text: string };
+export type ToWorker =
+  | { type: 'init'; init: WorkerInit }
+  /** The whole state, replacing what the worker had (a fixed configuration: tests, benchmarks). */
+  | { type: 'state'; state: ClusterState }
+  | { type: 'changes'; changes: StateChange[]; generation: number }
+  | { type: 'metrics'; id: number };
+export type FromWorker = { type: 'ready' } | { type: 'applied'; generation: number } | { type: 'metrics'; id: number; text: string };
 
 function workerEntry(): string {
   const here = fileURLToPath(import.meta.url);
@@ -34,6 +42,8 @@ export class WorkerPool {
   readonly #children: ChildProcess[] = [];
   #nextId = 1;
   readonly #pending = new Map<number, (text: string) => void>();
+  /** The last generation each worker has swapped in. */
+  readonly #applied = new Map<ChildProcess, number>();
   #closed = false;
 
   static async start(count: number, servers: { http?: net.Server; https?: net.Server }, init: WorkerInit): Promise<WorkerPool> {
@@ -58,7 +68,7 @@ export class WorkerPool {
       if (m.type === 'metrics') {
         this.#pending.get(m.id)?.(m.text);
         this.#pending.delete(m.id);
-      }
+      } else if (m.type === 'applied') this.#applied.set(child, m.generation);
     });
     child.on('exit', (code) => {
       if (!this.#closed) log.error('ingress worker exited', { pid: child.pid, code });
@@ -81,6 +91,17 @@ export class WorkerPool {
 
   broadcast(state: ClusterState): void {
     for (const c of this.#children) if (c.connected) c.send({ type: 'state', state } satisfies ToWorker);
+  }
+
+  sendChanges(changes: StateChange[], generation: number): void {
+    for (const c of this.#children) if (c.connected) c.send({ type: 'changes', changes, generation } satisfies ToWorker);
+  }
+
+  /** The oldest generation some live worker is serving (0 before any). */
+  appliedGeneration(): number {
+    let min = Infinity;
+    for (const c of this.#children) if (c.connected) min = Math.min(min, this.#applied.get(c) ?? 0);
+    return min === Infinity ? 0 : min;
   }
 
   /** Each worker's metrics text (a worker that does not answer within a second is left out). */

@@ -4,6 +4,8 @@
  * backend. The canary backend keeps its own endpoints and balancer (load-balance/affinity
  * annotations of the canary Ingress) and takes everything else from the main route (options,
  * access policies), as ingress-nginx does. One canary per route: the oldest one wins.
+ * The main route is replaced by a copy carrying the canary, never edited: compiled routes are
+ * reused by later compiles (incremental.ts) and may be in the table being served.
  */
 import type { HostBuilder } from '../compile.js';
 import type { Backend, IngressInfo, Route } from '../model.js';
@@ -20,7 +22,7 @@ export interface PendingCanary {
 }
 
 /** Returns the canary backends (the data plane keeps their connection pools). */
-export function attachCanaries(pending: readonly PendingCanary[], hosts: ReadonlyMap<string, HostBuilder>, accessOf: ReadonlyMap<Route, AccessParts | undefined>, served: Set<string>): Backend[] {
+export function attachCanaries(pending: readonly PendingCanary[], hosts: ReadonlyMap<string, HostBuilder>, accessOf: Map<Route, AccessParts | undefined>, served: Set<string>): Backend[] {
   const out: Backend[] = [];
   const taken = new Set<Route>();
   for (const c of pending) {
@@ -28,8 +30,9 @@ export function attachCanaries(pending: readonly PendingCanary[], hosts: Readonl
     let attached = false;
     for (const { host, route } of c.routes) {
       const where = `host ${JSON.stringify(host || '*')} path ${JSON.stringify(route.matcher.path)}`;
-      const main = mainRouteFor(hosts.get(host), route);
-      if (!main) {
+      const hostRoutes = hosts.get(host)?.routes;
+      const main = hostRoutes && mainRouteFor(hostRoutes, route);
+      if (!hostRoutes || !main) {
         c.report('CanaryWithoutMain', `no main Ingress serves ${where}; the canary path is ignored`);
         continue;
       }
@@ -37,9 +40,12 @@ export function attachCanaries(pending: readonly PendingCanary[], hosts: Readonl
         c.report('CanaryConflict', `${where} already has an older canary; this one is ignored`);
         continue;
       }
-      taken.add(main);
       const canary: Backend = { ...route.backend, options: main.backend.options, policy: null };
-      main.policy = makePolicy(accessOf.get(main), main.backend, new CanaryChoice(c.config, canary));
+      const access = accessOf.get(main);
+      const withCanary: Route = { ...main, policy: makePolicy(access, main.backend, new CanaryChoice(c.config, canary)) };
+      hostRoutes[hostRoutes.indexOf(main)] = withCanary;
+      accessOf.set(withCanary, access);
+      taken.add(withCanary);
       out.push(canary);
       attached = true;
     }
@@ -49,8 +55,7 @@ export function attachCanaries(pending: readonly PendingCanary[], hosts: Readonl
 }
 
 /** The main route with the same path, preferring the same path type. */
-function mainRouteFor(host: HostBuilder | undefined, canary: Route): Route | undefined {
-  if (!host) return undefined;
-  const samePath = host.routes.filter((r) => r.matcher.path === canary.matcher.path);
+function mainRouteFor(routes: readonly Route[], canary: Route): Route | undefined {
+  const samePath = routes.filter((r) => r.matcher.path === canary.matcher.path);
   return samePath.find((r) => r.matcher.kind === canary.matcher.kind) ?? samePath[0];
 }

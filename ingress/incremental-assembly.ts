@@ -1,0 +1,150 @@
+/**
+ * HostCache: assembleTable (compile.ts) for the incremental compiler, by host. Every host's routes,
+ * TLS flag and fallback depend only on the served Ingresses that name that host, taken oldest
+ * first; so after a change only the hosts named by changed units (before or after the change) are
+ * rebuilt, the others keep their HostRoutes. What spans hosts is redone each time but costs one
+ * step per Ingress, not per route: problems, served set, certificates, the default backend.
+ * Hosts a canary names are rebuilt each time (canaries attach across Ingresses; they are few).
+ * compile-equivalence test: the result equals assembleTable's.
+ */
+import { addCerts, byPrecedence, olderFirst, tlsHostsOf, type CompileResult, type HostBuilder } from './compile.js';
+import type { IngressUnit } from './compile-ingress.js';
+import type { Backend, CompileProblem, HostRoutes, Route, RouteTable, SecretInfo, TlsCert } from './model.js';
+import { attachCanaries, type PendingCanary } from './policies/attach-canary.js';
+import type { AccessParts } from './policies/build.js';
+
+interface BuiltHost {
+  /** Routes in the order assembleTable meets them (canaries pick their main route in this order). */
+  inOrder: Route[];
+  routes: HostRoutes;
+}
+
+export class HostCache {
+  /** The served units of the last assembly, by "ns/name". */
+  #units = new Map<string, IngressUnit>();
+  /** Host → main units naming it ("ns/name"). */
+  readonly #unitsOfHost = new Map<string, Set<string>>();
+  readonly #hosts = new Map<string, BuiltHost>();
+
+  /** `units`: the served units by "ns/name"; `ordered`: the same, oldest first. */
+  assemble(units: ReadonlyMap<string, IngressUnit>, ordered: readonly IngressUnit[], secrets: ReadonlyMap<string, SecretInfo>): CompileResult {
+    for (const host of this.#reindex(units)) this.#rebuild(host, units);
+    this.#units = new Map(units);
+
+    const problems: CompileProblem[] = [];
+    const certs = new Map<string, TlsCert>();
+    const served = new Set<string>();
+    const canaries: PendingCanary[] = [];
+    let defaultBackend: Backend | undefined;
+    for (const unit of ordered) {
+      const { ing, compiled } = unit;
+      const who = { namespace: ing.namespace, name: ing.name, uid: ing.uid };
+      const report = (reason: string, message: string) => problems.push({ ingress: who, reason, message });
+      for (const p of unit.problems) problems.push({ ingress: who, reason: p.reason, message: p.message });
+      if (!compiled) continue;
+      if (unit.canary) {
+        canaries.push({ ingress: ing, config: unit.canary, routes: compiled.routes, hasDefaultBackend: compiled.defaultBackend !== undefined, report });
+        continue;
+      }
+      served.add(`${ing.namespace}/${ing.name}`);
+      if (!defaultBackend && compiled.defaultBackend) defaultBackend = compiled.defaultBackend;
+      addCerts(ing, secrets, certs, report);
+    }
+    const { withCanaries, canaryBackends } = this.#attachCanaries(canaries, units, served);
+    return { table: this.#table(withCanaries, certs, served, defaultBackend, canaryBackends), problems };
+  }
+
+  /** Updates host → units for units that came, went or changed; returns the hosts to rebuild. */
+  #reindex(units: ReadonlyMap<string, IngressUnit>): Set<string> {
+    const dirty = new Set<string>();
+    for (const [key, old] of this.#units) {
+      if (units.get(key) === old) continue;
+      for (const h of mainHostsOf(old)) {
+        dirty.add(h);
+        this.#unitsOfHost.get(h)?.delete(key);
+      }
+    }
+    for (const [key, unit] of units) {
+      if (this.#units.get(key) === unit) continue;
+      for (const h of mainHostsOf(unit)) {
+        dirty.add(h);
+        let set = this.#unitsOfHost.get(h);
+        if (!set) this.#unitsOfHost.set(h, (set = new Set()));
+        set.add(key);
+      }
+    }
+    return dirty;
+  }
+
+  /** One host exactly as assembleTable builds it: oldest unit first, first route per path wins. */
+  #rebuild(host: string, units: ReadonlyMap<string, IngressUnit>): void {
+    const keys = this.#unitsOfHost.get(host);
+    if (!keys?.size) {
+      this.#unitsOfHost.delete(host);
+      this.#hosts.delete(host);
+      return;
+    }
+    const contributing = [...keys].map((k) => units.get(k)!).sort((a, b) => olderFirst(a.ing, b.ing));
+    const inOrder: Route[] = [];
+    const seen = new Set<string>();
+    let tls = false;
+    let fallback: Backend | undefined;
+    for (const unit of contributing) {
+      const compiled = unit.compiled!;
+      for (const { host: h, route } of compiled.routes) {
+        if (h !== host) continue;
+        const key = `${route.matcher.kind} ${route.matcher.path}`;
+        if (seen.has(key)) continue; // an older Ingress already owns this host+path
+        seen.add(key);
+        inOrder.push(route);
+      }
+      if (!compiled.hosts.includes(host)) continue;
+      if (tlsHostsOf(unit.ing).has(host)) tls = true;
+      if (!fallback && compiled.defaultBackend) fallback = compiled.defaultBackend;
+    }
+    this.#hosts.set(host, { inOrder, routes: { routes: [...inOrder].sort(byPrecedence), tls, fallback } });
+  }
+
+  /** Hosts named by canaries, rebuilt with the canaries attached (the cached ones stay canary-free). */
+  #attachCanaries(canaries: PendingCanary[], units: ReadonlyMap<string, IngressUnit>, served: Set<string>): { withCanaries: Map<string, HostRoutes>; canaryBackends: Backend[] } {
+    const withCanaries = new Map<string, HostRoutes>();
+    if (canaries.length === 0) return { withCanaries, canaryBackends: [] };
+    const builders = new Map<string, HostBuilder>();
+    const accessOf = new Map<Route, AccessParts | undefined>();
+    for (const c of canaries) {
+      for (const { host } of c.routes) {
+        const built = this.#hosts.get(host);
+        if (!built || builders.has(host)) continue;
+        builders.set(host, { routes: [...built.inOrder], seen: new Set(), tls: built.routes.tls, fallback: built.routes.fallback });
+        for (const r of built.inOrder) accessOf.set(r, units.get(r.backend.ingress)?.access);
+      }
+    }
+    const canaryBackends = attachCanaries(canaries, builders, accessOf, served);
+    for (const [host, b] of builders) withCanaries.set(host, { routes: b.routes.sort(byPrecedence), tls: b.tls, fallback: b.fallback });
+    return { withCanaries, canaryBackends };
+  }
+
+  #table(withCanaries: Map<string, HostRoutes>, certs: Map<string, TlsCert>, served: Set<string>, defaultBackend: Backend | undefined, canaryBackends: Backend[]): RouteTable {
+    const exact = new Map<string, HostRoutes>();
+    const wildcard = new Map<string, HostRoutes>();
+    let anyHost: HostRoutes | undefined;
+    let routeCount = 0;
+    for (const [host, built] of this.#hosts) {
+      const hr = withCanaries.get(host) ?? built.routes;
+      routeCount += hr.routes.length;
+      if (host === '') anyHost = hr;
+      else if (host.startsWith('*.')) wildcard.set(host.slice(2), hr);
+      else exact.set(host, hr);
+    }
+    return { exact, wildcard, anyHost, defaultBackend, certs, canaryBackends, served, routeCount };
+  }
+}
+
+/** Hosts whose routes, TLS flag or fallback a main (non-canary, compiled) unit contributes to. */
+function mainHostsOf(unit: IngressUnit): Set<string> {
+  const out = new Set<string>();
+  if (!unit.compiled || unit.canary) return out;
+  for (const { host } of unit.compiled.routes) out.add(host);
+  for (const host of unit.compiled.hosts) out.add(host);
+  return out;
+}
