@@ -20,16 +20,17 @@ interface BuiltHost {
 }
 
 export class HostCache {
-  /** The served units of the last assembly, by "ns/name". */
-  #units = new Map<string, IngressUnit>();
-  /** Host → main units naming it ("ns/name"). */
-  readonly #unitsOfHost = new Map<string, Set<string>>();
+  /** The served units of the last assembly (a changed Ingress is a new unit). */
+  #units = new Set<IngressUnit>();
+  /** Host → main units naming it. */
+  readonly #unitsOfHost = new Map<string, Set<IngressUnit>>();
   readonly #hosts = new Map<string, BuiltHost>();
 
-  /** `units`: the served units by "ns/name"; `ordered`: the same, oldest first. */
-  assemble(units: ReadonlyMap<string, IngressUnit>, ordered: readonly IngressUnit[], secrets: ReadonlyMap<string, SecretInfo>): CompileResult {
-    for (const host of this.#reindex(units)) this.#rebuild(host, units);
-    this.#units = new Map(units);
+  /** `ordered`: the served units, oldest first. */
+  assemble(ordered: readonly IngressUnit[], secrets: ReadonlyMap<string, SecretInfo>): CompileResult {
+    const units = new Set(ordered);
+    for (const host of this.#reindex(units)) this.#rebuild(host);
+    this.#units = units;
 
     const problems: CompileProblem[] = [];
     const certs = new Map<string, TlsCert>();
@@ -50,41 +51,41 @@ export class HostCache {
       if (!defaultBackend && compiled.defaultBackend) defaultBackend = compiled.defaultBackend;
       addCerts(ing, secrets, certs, report);
     }
-    const { withCanaries, canaryBackends } = this.#attachCanaries(canaries, units, served);
+    const { withCanaries, canaryBackends } = this.#attachCanaries(canaries, served);
     return { table: this.#table(withCanaries, certs, served, defaultBackend, canaryBackends), problems };
   }
 
   /** Updates host → units for units that came, went or changed; returns the hosts to rebuild. */
-  #reindex(units: ReadonlyMap<string, IngressUnit>): Set<string> {
+  #reindex(units: ReadonlySet<IngressUnit>): Set<string> {
     const dirty = new Set<string>();
-    for (const [key, old] of this.#units) {
-      if (units.get(key) === old) continue;
+    for (const old of this.#units) {
+      if (units.has(old)) continue;
       for (const h of mainHostsOf(old)) {
         dirty.add(h);
-        this.#unitsOfHost.get(h)?.delete(key);
+        this.#unitsOfHost.get(h)?.delete(old);
       }
     }
-    for (const [key, unit] of units) {
-      if (this.#units.get(key) === unit) continue;
+    for (const unit of units) {
+      if (this.#units.has(unit)) continue;
       for (const h of mainHostsOf(unit)) {
         dirty.add(h);
         let set = this.#unitsOfHost.get(h);
         if (!set) this.#unitsOfHost.set(h, (set = new Set()));
-        set.add(key);
+        set.add(unit);
       }
     }
     return dirty;
   }
 
   /** One host exactly as assembleTable builds it: oldest unit first, first route per path wins. */
-  #rebuild(host: string, units: ReadonlyMap<string, IngressUnit>): void {
-    const keys = this.#unitsOfHost.get(host);
-    if (!keys?.size) {
+  #rebuild(host: string): void {
+    const naming = this.#unitsOfHost.get(host);
+    if (!naming?.size) {
       this.#unitsOfHost.delete(host);
       this.#hosts.delete(host);
       return;
     }
-    const contributing = [...keys].map((k) => units.get(k)!).sort((a, b) => olderFirst(a.ing, b.ing));
+    const contributing = [...naming].sort((a, b) => olderFirst(a.ing, b.ing));
     const inOrder: Route[] = [];
     const seen = new Set<string>();
     let tls = false;
@@ -106,7 +107,7 @@ export class HostCache {
   }
 
   /** Hosts named by canaries, rebuilt with the canaries attached (the cached ones stay canary-free). */
-  #attachCanaries(canaries: PendingCanary[], units: ReadonlyMap<string, IngressUnit>, served: Set<string>): { withCanaries: Map<string, HostRoutes>; canaryBackends: Backend[] } {
+  #attachCanaries(canaries: PendingCanary[], served: Set<string>): { withCanaries: Map<string, HostRoutes>; canaryBackends: Backend[] } {
     const withCanaries = new Map<string, HostRoutes>();
     if (canaries.length === 0) return { withCanaries, canaryBackends: [] };
     const builders = new Map<string, HostBuilder>();
@@ -116,7 +117,7 @@ export class HostCache {
         const built = this.#hosts.get(host);
         if (!built || builders.has(host)) continue;
         builders.set(host, { routes: [...built.inOrder], seen: new Set(), tls: built.routes.tls, fallback: built.routes.fallback });
-        for (const r of built.inOrder) accessOf.set(r, units.get(r.backend.ingress)?.access);
+        for (const unit of this.#unitsOfHost.get(host) ?? []) for (const r of unit.compiled!.routes) if (r.host === host) accessOf.set(r.route, unit.access);
       }
     }
     const canaryBackends = attachCanaries(canaries, builders, accessOf, served);

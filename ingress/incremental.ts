@@ -13,17 +13,17 @@ import { olderFirst, type CompileResult } from './compile.js';
 import { compileIngress, type IngressUnit } from './compile-ingress.js';
 import { EndpointIndex, slicesByService } from './endpoints.js';
 import { HostCache } from './incremental-assembly.js';
-import type { AuthSecretInfo, ClusterState, IngressClassInfo, ServiceInfo, SliceInfo } from './model.js';
+import type { AuthSecretInfo, ClusterState, IngressClassInfo, IngressInfo, ServiceInfo, SliceInfo } from './model.js';
 
 export class IncrementalCompiler {
   readonly #policy: ClassPolicy;
   #endpoints = new EndpointIndex();
   #hosts = new HostCache();
-  #services = new Map<string, ServiceInfo>();
-  #slices = new Map<string, SliceInfo[]>();
+  #services = new Set<ServiceInfo>();
+  #slices = new Set<SliceInfo>();
   #authSecrets = new Map<string, AuthSecretInfo>();
-  /** "ns/name" → the unit compiled for it last time (served Ingresses only). */
-  #units = new Map<string, IngressUnit>();
+  /** The unit compiled for each served Ingress object last time. */
+  #units = new Map<IngressInfo, IngressUnit>();
   /** Units compiled (not reused) by the last compile, for tests and logs. */
   lastRecompiled = 0;
 
@@ -37,11 +37,11 @@ export class IncrementalCompiler {
     } catch (err) {
       // Half-updated memory would hide changes from the next compile: start over from nothing.
       this.#endpoints = new EndpointIndex();
-      this.#services = new Map();
-      this.#slices = new Map();
+      this.#hosts = new HostCache();
+      this.#services = new Set();
+      this.#slices = new Set();
       this.#authSecrets = new Map();
       this.#units = new Map();
-      this.#hosts = new HostCache();
       throw err;
     }
   }
@@ -51,56 +51,56 @@ export class IncrementalCompiler {
     const authChanged = this.#updateAuthSecrets(state.authSecrets ?? []);
     const classes = new Map<string, IngressClassInfo>(state.classes.map((c) => [c.name, c]));
     const ctx = { endpoints: this.#endpoints, authSecrets: this.#authSecrets };
-    const units = new Map<string, IngressUnit>();
+    const units = new Map<IngressInfo, IngressUnit>();
+    const stale = (u: IngressUnit) => (authChanged && u.readsAuthSecrets) || (changedServices.size > 0 && u.services.some((s) => changedServices.has(s)));
     let recompiled = 0;
     for (const ing of state.ingresses) {
       if (!isServed(ing, classes, this.#policy)) continue;
-      const key = `${ing.namespace}/${ing.name}`;
-      let unit = this.#units.get(key);
-      if (!unit || unit.ing !== ing || (authChanged && unit.readsAuthSecrets) || unit.services.some((s) => changedServices.has(s))) {
+      let unit = this.#units.get(ing);
+      if (!unit || stale(unit)) {
         unit = compileIngress(ing, ctx);
         recompiled++;
       }
-      units.set(key, unit);
+      units.set(ing, unit);
     }
     this.#units = units;
     this.lastRecompiled = recompiled;
     const ordered = [...units.values()].sort((a, b) => olderFirst(a.ing, b.ing));
-    return this.#hosts.assemble(units, ordered, new Map(state.secrets.map((s) => [`${s.namespace}/${s.name}`, s])));
+    return this.#hosts.assemble(ordered, new Map(state.secrets.map((s) => [`${s.namespace}/${s.name}`, s])));
   }
 
-  /** Services ("ns/name") whose object or slices are not the ones of the last compile. */
+  /**
+   * Services ("ns/name") whose object or slices are not the ones of the last compile, found by
+   * identity (no key is built for the thousands that did not change); their endpoints are forgotten.
+   */
   #updateServices(state: ClusterState): Set<string> {
-    const services = new Map(state.services.map((s) => [`${s.namespace}/${s.name}`, s]));
-    const slices = slicesByService(state.slices);
+    const services = new Set(state.services);
+    const slices = new Set(state.slices);
     const changed = new Set<string>();
-    const check = (k: string) => {
-      if (changed.has(k)) return;
-      if (services.get(k) !== this.#services.get(k) || !sameList(slices.get(k), this.#slices.get(k))) changed.add(k);
-    };
-    for (const k of services.keys()) check(k);
-    for (const k of slices.keys()) check(k);
-    for (const k of this.#services.keys()) check(k);
-    for (const k of this.#slices.keys()) check(k);
-    for (const k of changed) this.#endpoints.setService(k, services.get(k), slices.get(k));
+    for (const s of services) if (!this.#services.has(s)) changed.add(`${s.namespace}/${s.name}`);
+    for (const s of this.#services) if (!services.has(s)) changed.add(`${s.namespace}/${s.name}`);
+    for (const sl of slices) if (!this.#slices.has(sl)) changed.add(`${sl.namespace}/${sl.service}`);
+    for (const sl of this.#slices) if (!slices.has(sl)) changed.add(`${sl.namespace}/${sl.service}`);
     this.#services = services;
     this.#slices = slices;
+    if (changed.size === 0) return changed;
+    const serviceOf = new Map<string, ServiceInfo>();
+    for (const s of state.services) {
+      const k = `${s.namespace}/${s.name}`;
+      if (changed.has(k)) serviceOf.set(k, s);
+    }
+    const slicesOf = slicesByService(state.slices.filter((sl) => changed.has(`${sl.namespace}/${sl.service}`)));
+    for (const k of changed) this.#endpoints.setService(k, serviceOf.get(k), slicesOf.get(k));
     return changed;
   }
 
   #updateAuthSecrets(list: readonly AuthSecretInfo[]): boolean {
-    const next = new Map(list.map((s) => [`${s.namespace}/${s.name}`, s]));
     const prev = this.#authSecrets;
+    if (list.length === 0 && prev.size === 0) return false;
+    const next = new Map(list.map((s) => [`${s.namespace}/${s.name}`, s]));
     this.#authSecrets = next;
     if (next.size !== prev.size) return true;
     for (const [k, v] of next) if (prev.get(k) !== v) return true;
     return false;
   }
-}
-
-function sameList<T>(a: readonly T[] | undefined, b: readonly T[] | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
