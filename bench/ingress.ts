@@ -340,7 +340,7 @@ async function propagation(samples: number, workers: number): Promise<Record<str
   const controller = new IngressController(sources, classPolicy(), { apply: (t) => dp.apply(t), changes: pool ? (c, g) => pool.sendChanges(c, g) : undefined });
   controller.start();
   const everywhere = async () => {
-    while (pool && pool.appliedGeneration() < controller.compiles) await new Promise((r) => setImmediate(r));
+    while (pool && pool.appliedGeneration() < controller.generation) await new Promise((r) => setImmediate(r));
   };
   while (!controller.synced || controller.compiles === 0) await new Promise((r) => setTimeout(r, 5));
   await everywhere();

@@ -81,6 +81,8 @@ export class IngressController {
   /** Last compile duration, for logs and the benchmark. */
   lastCompileMs = 0;
   compiles = 0;
+  /** Numbers every compile attempt (and the changes sent to workers with it). */
+  generation = 0;
 
   constructor(sources: IngressSources, policy: ClassPolicy, sink: CompileSink, opts: { minIntervalMs?: number } = {}) {
     this.#sources = sources;
@@ -161,11 +163,13 @@ export class IngressController {
     if (this.#stopped) return;
     const t0 = performance.now();
     this.#lastCompile = Date.now();
+    // Workers get the changes first, so that they compile while this process does (one per core).
+    this.generation++;
+    this.#sink.changes?.(this.#store.takeChanges(), this.generation);
     try {
       const { table, problems } = this.#compiler.compile(this.#store.state());
       this.#sink.apply(table);
       this.compiles++;
-      this.#sink.changes?.(this.#store.takeChanges(), this.compiles);
       this.lastCompileMs = performance.now() - t0;
       log.debug('route table applied', { routes: table.routeCount, ingresses: table.served.size, problems: problems.length, ms: this.lastCompileMs.toFixed(1) });
       this.#sink.problems?.(problems, this.#rawIngresses);

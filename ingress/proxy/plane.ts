@@ -52,7 +52,13 @@ export class DataPlane {
   swap(table: RouteTable): void {
     this.table = table;
     const live = new Set<string>();
-    const add = (b: Backend | undefined) => b?.endpoints.forEach((e) => live.add(e.key));
+    // Endpoint lists are shared by every backend of a Service port: visit each list once.
+    const lists = new Set<readonly Endpoint[]>();
+    const add = (b: Backend | undefined) => {
+      if (!b || lists.has(b.endpoints)) return;
+      lists.add(b.endpoints);
+      for (const e of b.endpoints) live.add(e.key);
+    };
     const addHost = (h: { routes: { backend: Backend }[]; fallback: Backend | undefined }) => {
       for (const r of h.routes) add(r.backend);
       add(h.fallback);
