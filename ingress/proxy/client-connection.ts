@@ -105,9 +105,10 @@ export class ClientConnection implements Deadline {
   /** Starts as many requests from #pending as can complete without waiting on I/O. */
   #drive(): void {
     while (this.phase === 'idle' || this.phase === 'head') {
-      if (!this.#pending || this.#pending.length === 0) return;
-      if (!this.#startNext()) return;
+      if (!this.#pending || this.#pending.length === 0 || !this.#startNext()) break;
     }
+    // The client has ended and what it left is no whole request: nothing more can come.
+    if (this.#clientEnded && (this.phase === 'idle' || this.phase === 'head')) this.endGracefully();
   }
 
   /** Parses one head from #pending; false when more bytes are needed or the connection ended. */
@@ -164,7 +165,8 @@ export class ClientConnection implements Deadline {
     const match = matchRequest(this.plane.table, host, path);
     const isHead = head.method === 'HEAD';
     // A canned answer leaves an unread body behind: then the connection cannot be reused.
-    const close = head.close || !framer.done || this.#clientEnded;
+    // A half-closed client still gets every request it sent; only the last one closes.
+    const close = head.close || !framer.done || (this.#clientEnded && this.#pending === undefined);
     const started = performance.now();
     if (!match) return this.#answer(cannedResponse(404, { close, head: isHead }), 404, close, head, framer, undefined, started);
     const opts = match.backend.options;
@@ -244,7 +246,7 @@ export class ClientConnection implements Deadline {
   exchangeDone(keepAlive: boolean): void {
     const requestRead = this.exchange?.requestFramer.done ?? false;
     this.exchange = undefined;
-    if (!keepAlive || this.#clientEnded) {
+    if (!keepAlive || (this.#clientEnded && this.#pending === undefined)) {
       this.#closeAfterResponse(requestRead);
       return;
     }

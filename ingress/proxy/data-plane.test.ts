@@ -25,8 +25,8 @@ async function rawBackend(handler: (socket: net.Socket, data: string) => void): 
   return (server.address() as net.AddressInfo).port;
 }
 
-/** Sends raw bytes to the proxy and collects everything until it closes or `waitMs` passes. */
-function exchange(port: number, payload: string | Buffer, waitMs = 1500): Promise<{ text: string; closed: boolean }> {
+/** Sends raw bytes to the proxy (then half-closes if asked) and collects everything until it closes or `waitMs` passes. */
+function exchange(port: number, payload: string | Buffer, waitMs = 1500, halfClose = false): Promise<{ text: string; closed: boolean }> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     let text = '';
@@ -42,7 +42,8 @@ function exchange(port: number, payload: string | Buffer, waitMs = 1500): Promis
       clearTimeout(timer);
       resolve({ text, closed });
     });
-    s.write(payload);
+    if (halfClose) s.end(payload);
+    else s.write(payload);
   });
 }
 
@@ -75,6 +76,13 @@ test('pipelined requests are answered in order on one connection', async () => {
   const { text, closed } = await exchange(port(), reqs);
   assert.deepEqual(statuses(text), [200, 200, 200, 200, 200, 200]);
   assert.deepEqual([...text.matchAll(/"path":"([^"]+)"/g)].map((m) => m[1]), ['/p0', '/p1', '/p2', '/p3', '/p4', '/last']);
+  assert.ok(closed);
+});
+
+test('pipelined requests followed by a half-close are all answered, then the connection closes', async () => {
+  const reqs = Array.from({ length: 3 }, (_, i) => `GET /h${i} HTTP/1.1\r\nHost: a\r\n\r\n`).join('');
+  const { text, closed } = await exchange(port(), reqs, 1500, true);
+  assert.deepEqual([...text.matchAll(/"path":"([^"]+)"/g)].map((m) => m[1]), ['/h0', '/h1', '/h2']);
   assert.ok(closed);
 });
 
