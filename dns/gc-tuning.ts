@@ -6,10 +6,11 @@
  * second, and each scavenge is a pause every query waiting meanwhile pays. Measured on the shared
  * 2-core machine (bench/dns.ts, isolated runs at half load): with V8's defaults the scavenges wait
  * for GC helper threads (parallel scavenging, concurrent ArrayBuffer sweeping) that the scheduler
- * runs late on a busy machine, so single pauses reach 5–15 ms and p99 was 5–6 ms; with the work
- * kept on the serving thread and the young generation capped at 1 MiB per semi-space every
- * scavenge takes ~0.6 ms and p99 was 0.6–0.9 ms in most rounds (Knot 0.55–1.3 ms in the same
- * rounds). The cap also keeps the young generation from growing to 2 × 16 MiB (RSS).
+ * runs late on a busy machine, so single pauses reach 5–15 ms; with the work kept on the serving
+ * thread and the young generation capped at 1 MiB per semi-space a scavenge takes ~0.6 ms (more
+ * when the machine is busy), and the median p99 of 9 rounds went from 5.5 ms to 2.0 ms (Knot in
+ * the same rounds 0.71 ms; dns/README.md). The cap also keeps the young generation from growing
+ * to 2 × 16 MiB (RSS).
  *
  * These three are read by V8 each time it collects, so setting them at runtime takes effect;
  * `--single-threaded-gc` would cover more, but it cannot be changed once V8 runs (it aborts in the
