@@ -135,6 +135,8 @@ export interface Measured {
   halfShared: PerfRun;
   /** Servers after the first: at the first one's half-load rate too (same offered load, median p99 round). */
   atFirstsHalf?: PerfRun;
+  /** p99 of every round at the first one's rate, in order. */
+  atFirstsHalfP99sMs?: number[];
   /** Servers with `toggleChurn`: at half load with it on (median p99 round). */
   halfWithChurn?: PerfRun;
   loadBefore: number[];
@@ -187,7 +189,7 @@ export function measureAll(targets: readonly Target[], queries: string, outDir: 
       half: medianP99(runs),
       halfP99sMs: runs.map((x) => x.p99Ms ?? Infinity),
       halfShared: shared.get(t.name) ?? medianP99(runs),
-      ...(others.length ? { atFirstsHalf: medianP99(others) } : {}),
+      ...(others.length ? { atFirstsHalf: medianP99(others), atFirstsHalfP99sMs: others.map((x) => x.p99Ms ?? Infinity) } : {}),
       ...(withUpdates.length ? { halfWithChurn: medianP99(withUpdates) } : {}),
       loadBefore,
       loadAfter,

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { buildModel, queryFile, ttl, zone, zoneFiles, type Model, type ModelJson } from './dns-model.js';
 import { canIsolate, measureAll, pinnedArgv, serverCpu, threadsOf, unpinHelperThreads } from './dns-perf.js';
 import { round, rssMiB } from './stats.js';
+import { dnsGcFlags, tuneGcForDns } from '../dns/gc-tuning.js';
 
 export interface DnsBenchOptions {
   services?: number;
@@ -37,6 +38,11 @@ export interface DnsBenchOptions {
   rounds?: number;
   /** Extra node flags for the svcnet child, e.g. ['--max-semi-space-size=4']. */
   nodeFlags?: string[];
+  /**
+   * Also measure a second svcnet child without dns/gc-tuning.ts (V8's default GC settings), in
+   * the same rounds, so the effect of the tuning is measured under the same load (default true).
+   */
+  compareDefaultGc?: boolean;
 }
 
 const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..');
@@ -144,19 +150,10 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     const probe = `${model.clusterIps[0]!.name}.${model.clusterIps[0]!.ns}.svc.${zone}`;
 
     // svcnet dns, pinned to CPU 0; its main thread is the one that serves.
-    const svcPort = await freePort();
     const childArgs = await childCommand(dir);
-    const svcArgv = serverArgv(isolate, [process.execPath, '--expose-gc', ...(opts.nodeFlags ?? []), ...childArgs, '--dns-bench-child', modelPath, String(svcPort)]);
-    const svc = spawn(svcArgv[0]!, svcArgv.slice(1), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(svc);
-    let childReport = '';
-    svc.stdout!.on('data', (d) => (childReport += d));
-    // The child reports once its index is built and its sockets listen.
-    for (let i = 0; i < 6000 && !childReport.includes('\n') && svc.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
-    if (svc.exitCode !== null) throw new Error(`bench/dns: svcnet child exited with ${svc.exitCode}`);
-    await waitForAnswer(svcPort, probe);
-    const svcBuild = JSON.parse(childReport.split('\n')[0] || '{}');
-    if (isolate) unpinHelperThreads(svc.pid!);
+    const start = (defaultGc: boolean) => startSvcnetChild(childArgs, modelPath, probe, isolate, opts.nodeFlags ?? [], defaultGc, children);
+    const { proc: svc, port: svcPort, build: svcBuild } = await start(false);
+    const untuned = opts.compareDefaultGc !== false ? await start(true) : undefined;
 
     // Knot DNS with the same records, one UDP worker, also on CPU 0 (idle while svcnet is measured).
     const zones = zoneFiles(model);
@@ -172,12 +169,15 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
     const targets = [
       { name: 'svcnet', port: svcPort, servingThreads: [svc.pid!], toggleChurn: () => void svc.kill('SIGUSR2') },
       { name: 'knot', port: knotPort, servingThreads: threadsOf(knot.pid!) },
+      ...(untuned ? [{ name: 'svcnetDefaultGc', port: untuned.port, servingThreads: [untuned.proc.pid!] }] : []),
     ];
     const results = measureAll(targets, queries, dir, seconds, isolate, rounds);
     const svcnet = results.get('svcnet')!;
     const knotRun = results.get('knot')!;
     const svcRss = await rssMiB(svc.pid!);
     const knotRss = await rssMiB(knot.pid!);
+    const untunedRun = results.get('svcnetDefaultGc');
+    const untunedSummary = untuned && untunedRun ? { ...untunedRun, rssMiB: await rssMiB(untuned.proc.pid!), rssAfterBuildMiB: untuned.build.rssMiB, heapAfterBuildMiB: untuned.build.heapUsedMiB } : undefined;
 
     return {
       model: { services, endpoints: services * perService, headlessServices: model.headless.length, zoneRecords: zones.forward.split('\n').length + zones.reverse.split('\n').length },
@@ -185,21 +185,43 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
       method:
         `dnsperf -c 4 -q 200 on CPU 1, server on CPU 0; peak: unlimited for ${Math.min(seconds, 5)} s; half: -Q peak/2 for ${seconds} s, ${rounds} rounds with the servers taking turns, the round with the median p99 shown; percentiles of dnsperf -v per-query latencies (lost queries count as infinitely late)` +
         (isolate ? '; peak and half with dnsperf and the serving thread(s) at SCHED_FIFO (svcnet: the main thread, its other threads allowed on CPU 1 too; knot: all), the servers at nice -20, halfShared: the same rate at ordinary priority' : '; not isolated (halfShared = half)') +
-        `; svcnet halfWithChurn: one more half-load run per round while one EndpointSlice changes every ${churnIntervalMs} ms`,
-      svcnetNodeFlags: opts.nodeFlags ?? [],
+        `; svcnet halfWithChurn: one more half-load run per round while one EndpointSlice changes every ${churnIntervalMs} ms` +
+        (untuned ? '; svcnetDefaultGc: the same svcnet child without dns/gc-tuning.ts (V8 defaults), measured in the same rounds after knot, also at svcnet\'s half-load rate (atFirstsHalf)' : ''),
+      svcnetNodeFlags: [...dnsGcFlags, ...(opts.nodeFlags ?? [])],
+      svcnetNodeFlagsHow: `${dnsGcFlags.join(' ')}: set by v8.setFlagsFromString when the child starts, through dns/gc-tuning.ts as \`svcnet dns\` and \`svcnet up\` do; any others on the node command line`,
       lookupsInProcess: lookups,
       svcnet: { ...svcnet, rssMiB: svcRss, indexBuildMs: svcBuild.buildMs, rssAfterBuildMiB: svcBuild.rssMiB, heapAfterBuildMiB: svcBuild.heapUsedMiB },
       knot: { ...knotRun, rssMiB: knotRss },
+      ...(untunedSummary ? { svcnetDefaultGc: untunedSummary } : {}),
       ratios: { qps: round(svcnet.peak.qps / knotRun.peak.qps, 2), p99AtSvcnetsHalf: round((svcnet.half.p99Ms ?? NaN) / (knotRun.atFirstsHalf?.p99Ms ?? NaN), 2) },
       goals: {
         qpsPerCore: { want: 17000, got: svcnet.peak.qps, met: svcnet.peak.qps >= 17000 },
-        p99AtHalfOfPeakMs: { want: 1, got: svcnet.half.p99Ms, met: (svcnet.half.p99Ms ?? Infinity) < 1, isolated: isolate, knotAtItsHalf: knotRun.half.p99Ms, knotAtSvcnetsHalf: knotRun.atFirstsHalf?.p99Ms },
+        p99AtHalfOfPeakMs: { want: 1, got: svcnet.half.p99Ms, met: (svcnet.half.p99Ms ?? Infinity) < 1, isolated: isolate, rounds: svcnet.halfP99sMs, knotAtItsHalf: knotRun.half.p99Ms, knotAtSvcnetsHalf: knotRun.atFirstsHalf?.p99Ms, knotRoundsAtSvcnetsHalf: knotRun.atFirstsHalfP99sMs, defaultGcAtSvcnetsHalf: untunedRun?.atFirstsHalf?.p99Ms, defaultGcRoundsAtSvcnetsHalf: untunedRun?.atFirstsHalfP99sMs },
       },
     };
   } finally {
     for (const c of children) await stop(c);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Starts the svcnet bench child pinned to CPU 0 and waits for it to answer; `defaultGc` leaves
+ * V8's GC settings alone instead of applying dns/gc-tuning.ts.
+ */
+async function startSvcnetChild(childArgs: string[], modelPath: string, probe: string, isolate: boolean, nodeFlags: string[], defaultGc: boolean, children: ChildProcess[]): Promise<{ proc: ChildProcess; port: number; build: { buildMs?: number; rssMiB?: number; heapUsedMiB?: number } }> {
+  const port = await freePort();
+  const argv = serverArgv(isolate, [process.execPath, '--expose-gc', ...nodeFlags, ...childArgs, '--dns-bench-child', modelPath, String(port), ...(defaultGc ? ['--default-gc'] : [])]);
+  const proc = spawn(argv[0]!, argv.slice(1), { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(proc);
+  let report = '';
+  proc.stdout!.on('data', (d) => (report += d));
+  // The child reports once its index is built and its sockets listen.
+  for (let i = 0; i < 6000 && !report.includes('\n') && proc.exitCode === null; i++) await new Promise((r) => setTimeout(r, 20));
+  if (proc.exitCode !== null) throw new Error(`bench/dns: svcnet child exited with ${proc.exitCode}`);
+  await waitForAnswer(port, probe);
+  if (isolate) unpinHelperThreads(proc.pid!);
+  return { proc, port, build: JSON.parse(report.split('\n')[0] || '{}') };
 }
 
 /**
@@ -246,7 +268,9 @@ function knotConfig(dir: string, port: number): string {
  * dns/index.ts so it bundles without the API client, and the bundle runs on plain node: the tsx
  * loader (a second V8 isolate, ~150 MiB) would otherwise dominate the memory figure.
  */
-async function serveChild(modelPath: string, port: number): Promise<void> {
+async function serveChild(modelPath: string, port: number, defaultGc: boolean): Promise<void> {
+  // First, as `svcnet dns` does before its informers fill the heap.
+  if (!defaultGc) tuneGcForDns();
   const { ClusterIndex } = await import('../dns/cluster-index.js');
   const { serviceFromApi, sliceFromApi } = await import('../dns/from-api.js');
   const { AnswerCache } = await import('../dns/cache.js');
@@ -306,7 +330,7 @@ function startChurn(index: import('../dns/cluster-index.js').ClusterIndex, servi
 const argv = process.argv;
 const childAt = argv.indexOf('--dns-bench-child');
 if (childAt >= 0) {
-  serveChild(argv[childAt + 1]!, Number(argv[childAt + 2])).catch((err) => {
+  serveChild(argv[childAt + 1]!, Number(argv[childAt + 2]), argv[childAt + 3] === '--default-gc').catch((err) => {
     process.stderr.write(`${err?.stack ?? err}\n`);
     process.exit(1);
   });

@@ -1,4 +1,5 @@
 /** `svcnet dns`: cluster DNS alone (CoreDNS's kubernetes + forward + cache as kubeadm sets them up). */
+import { tuneGcForDns } from '../dns/gc-tuning.js';
 import { startDnsServer } from '../dns/index.js';
 import { CliError, flagHelp, parseFlags, untilSignal, type FlagSpec } from './flags.js';
 
@@ -25,6 +26,8 @@ export async function runDns(argv: string[]): Promise<number> {
   const pods = values.pods as string;
   if (pods !== 'insecure' && pods !== 'disabled') throw new CliError(`dns: --pods must be insecure or disabled, got ${JSON.stringify(pods)}`);
   const upstreams = values.upstream as string[] | undefined;
+  // Before the informers fill the heap: the young-generation cap holds from its size then.
+  tuneGcForDns();
   const shutdown = untilSignal(); // before starting: see untilSignal
   const dns = await startDnsServer({
     kubeconfig: (values.kubeconfig as string) || undefined,

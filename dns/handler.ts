@@ -20,7 +20,8 @@ import { resolve, type RecordsConfig } from './records.js';
 import { ReplyCache } from './reply-cache.js';
 import { ClassIN, Rcode, RRType, type Answer } from './rr.js';
 import { findRotatable, rotateInPlace, type Rotatable } from './rotation.js';
-import { parseQuery, replyCacheKey, soaSerialOffset, type Query } from './wire-read.js';
+import { KeyInterner } from './key-interner.js';
+import { parseQuery, replyCacheKeyEnd, soaSerialOffset, type Query } from './wire-read.js';
 import { encodeHeaderOnly, encodeReply, servfailFor } from './wire-write.js';
 
 export type Proto = 'udp' | 'tcp';
@@ -52,6 +53,8 @@ export class QueryHandler {
   readonly #d: HandlerDeps;
   /** By transport: the same question gets a different reply over UDP (truncation) than over TCP. */
   readonly #encoded = { udp: new ReplyCache<CachedReply>(maxEncoded), tcp: new ReplyCache<CachedReply>(maxEncoded) };
+  /** Their keys, found without a new string per query. */
+  readonly #keys = new KeyInterner(2 * maxEncoded);
   /** The entry whose buffer the last handle() returned (see keep). */
   #lent: CachedReply | null = null;
   #forwarding = 0;
@@ -68,7 +71,8 @@ export class QueryHandler {
   /** Synchronous for cluster names and errors; a promise when the upstreams are asked. */
   handle(req: Buffer, proto: Proto, family: '1' | '2'): Reply | Promise<Reply> {
     const started = performance.now();
-    const key = replyCacheKey(req);
+    const keyEnd = replyCacheKeyEnd(req);
+    const key = keyEnd < 0 ? null : this.#keys.intern(req, keyEnd);
     if (key !== null) {
       const hit = this.#encoded[proto].get(key);
       if (hit) return this.#fromCache(hit, req, proto, family, started);

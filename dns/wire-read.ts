@@ -237,27 +237,33 @@ function readRdata(buf: Uint8Array, name: string, type: number, rclass: number, 
  * EDNS0 OPT (version 0, no options) — read straight off the bytes: the question (case kept, since
  * replies echo it) and the OPT (its UDP size and DO bit shape the reply). One string, no
  * concatenation; the caller keeps UDP and TCP replies apart. Null for anything else: such queries
- * take the full path.
+ * take the full path. (The handler finds the key without a new string each time: key-interner.ts.)
  */
 export function replyCacheKey(req: Uint8Array): string | null {
+  const end = replyCacheKeyEnd(req);
+  return end < 0 ? null : (Buffer.prototype.latin1Slice.call(req, headerLength, end) as string);
+}
+
+/** Where the key of replyCacheKey ends in `req` (it starts at the question, byte 12), or -1. */
+export function replyCacheKeyEnd(req: Uint8Array): number {
   const n = req.length;
-  if (n < 17 || req[2]! & 0xf8 || req[4] !== 0 || req[5] !== 1 || req[6] || req[7] || req[8] || req[9] || req[10]) return null;
+  if (n < 17 || req[2]! & 0xf8 || req[4] !== 0 || req[5] !== 1 || req[6] || req[7] || req[8] || req[9] || req[10]) return -1;
   const ar = req[11]!;
-  if (ar > 1) return null;
+  if (ar > 1) return -1;
   let pos = headerLength;
   for (;;) {
-    if (pos >= n) return null;
+    if (pos >= n) return -1;
     const len = req[pos]!;
     if (len === 0) break;
-    if (len > 63) return null;
+    if (len > 63) return -1;
     pos += len + 1;
   }
   const questionEnd = pos + 5;
-  if (questionEnd - headerLength > maxNameLength + 4 || questionEnd > n) return null;
-  if (ar === 0) return Buffer.prototype.latin1Slice.call(req, headerLength, questionEnd) as string;
+  if (questionEnd - headerLength > maxNameLength + 4 || questionEnd > n) return -1;
+  if (ar === 0) return questionEnd;
   const o = questionEnd;
-  if (o + 11 !== n || req[o] !== 0 || req[o + 1] !== 0 || req[o + 2] !== RRType.OPT || req[o + 6] !== 0 || req[o + 9] || req[o + 10]) return null;
-  return Buffer.prototype.latin1Slice.call(req, headerLength, n) as string;
+  if (o + 11 !== n || req[o] !== 0 || req[o + 1] !== 0 || req[o + 2] !== RRType.OPT || req[o + 6] !== 0 || req[o + 9] || req[o + 10]) return -1;
+  return n;
 }
 
 /**
