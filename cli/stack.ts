@@ -9,7 +9,6 @@ import { ApiClient } from '../client/rest.js';
 import { startControllers } from '../controllers/manager.js';
 import { InformerFactory } from '../client/informer-factory.js';
 import { startAgent } from '../agent/index.js';
-import { tuneGcForDns } from '../dns/gc-tuning.js';
 import { startDnsServer } from '../dns/index.js';
 import { startIngress } from '../ingress/index.js';
 import { cleanupProxyRules, startProxy } from '../proxy/runtime/index.js';
@@ -131,7 +130,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         };
       }),
       startIf('dns', async () => {
-        tuneGcForDns(); // process-wide (dns/gc-tuning.ts): short scavenges, on the serving thread
         const dns = await timed('dns', () => startDnsServer({ informers, listen: dnsListen, zone: opts.clusterDomain }), () => `${dnsListen} behind kube-dns ${opts.clusterDNS}`);
         if (dnsAddress) await ensureKubeDnsService(client, { clusterIP: opts.clusterDNS, dnsAddress }).catch(async (err) => {
           await dns.close();
