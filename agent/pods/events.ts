@@ -1,8 +1,9 @@
 /**
  * Pod events as the kubelet records them (source component "kubelet"); failures are only logged.
  * Like the kubelet's event broadcaster, recording never waits: events go out in the background,
- * a few at a time, so a burst of pod starts (three events each) does not queue ahead of the
- * status writes that make pods Ready.
+ * a few at a time, and only while no pod status write runs or waits (or once they waited
+ * `maxDeferMs`): a burst of 100 pod starts records 300 events, and each costs the API server as
+ * much as the status write that makes a pod Ready.
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../../api/types.js';
@@ -10,10 +11,12 @@ import type { ApiClient, ResourceType } from '../../client/index.js';
 import { findResource } from '../../api/resources.js';
 import { logger } from '../../common/log.js';
 import type { Pod } from '../pod/types.js';
+import type { Limiter } from './limiter.js';
 
 const events = findResource('', 'v1', 'events')! as ResourceType;
 const log = logger('agent/events');
 const maxInFlight = 4;
+const maxDeferMs = 2_000;
 
 interface Pending {
   namespace: string;
@@ -24,10 +27,13 @@ interface Pending {
 export class EventRecorder {
   #queue: Pending[] = [];
   #inFlight = 0;
+  #deferred = false;
 
   constructor(
     readonly client: ApiClient,
     readonly nodeName: string,
+    /** Writes that go first (pod status). */
+    readonly yieldTo?: Limiter,
   ) {}
 
   record(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, container?: string): void {
@@ -53,6 +59,23 @@ export class EventRecorder {
   }
 
   #send(): void {
+    if (this.#deferred) return;
+    if (this.yieldTo && !this.yieldTo.idle && this.#queue.length > 0) {
+      this.#deferred = true;
+      const resume = () => {
+        clearTimeout(timer);
+        if (!this.#deferred) return;
+        this.#deferred = false;
+        this.#sendNow();
+      };
+      const timer = setTimeout(resume, maxDeferMs).unref();
+      void this.yieldTo.whenIdle().then(resume);
+      return;
+    }
+    this.#sendNow();
+  }
+
+  #sendNow(): void {
     while (this.#inFlight < maxInFlight && this.#queue.length > 0) {
       const e = this.#queue.shift()!;
       this.#inFlight++;

@@ -6,8 +6,18 @@
 export class Limiter {
   #running = 0;
   #waiting: (() => void)[] = [];
+  #idleWaiters: (() => void)[] = [];
 
   constructor(readonly max: number) {}
+
+  get idle(): boolean {
+    return this.#running === 0 && this.#waiting.length === 0;
+  }
+
+  /** Resolves once no task runs or waits (at once if none does). */
+  whenIdle(): Promise<void> {
+    return this.idle ? Promise.resolve() : new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#running >= this.max) await new Promise<void>((resolve) => this.#waiting.push(resolve));
@@ -17,7 +27,7 @@ export class Limiter {
     } finally {
       const next = this.#waiting.shift();
       if (next) next();
-      else this.#running--;
+      else if (--this.#running === 0) for (const w of this.#idleWaiters.splice(0)) w();
     }
   }
 }
