@@ -164,6 +164,15 @@ export class TestNode {
     });
   }
 
+  /** The namespace hash a pod's record names. */
+  recordedHash(uid: string): string | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.dataDir, 'agent', 'pods', uid, 'state.json'), 'utf8')).hash as string;
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Hashes of the agent's pooled sandboxes (their marker files). */
   poolHashes(): string[] {
     return poolMarkers(join(this.dataDir, 'agent', 'sandbox-pool'));

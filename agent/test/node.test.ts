@@ -231,11 +231,13 @@ describe('agent on a test node', { skip, timeout: 240_000 }, () => {
     const script = 'trap "echo got TERM; exit 0" TERM; while true; do sleep 0.1; done';
     await client.create(podsRI, 'default', podManifest('graceful', nodeName, { terminationGracePeriodSeconds: 5, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', script] }] }));
     const pod = await waitReady(client, 'graceful');
+    // The namespace is named by the pod's record: a hash of its UID, or that of the pooled sandbox it took.
+    const hash = node.recordedHash(pod.metadata.uid!);
+    assert.ok(hash && node.run('ip', ['netns', 'list']).stdout.includes(`svcnet-${hash}`), 'the pod has its namespace');
     const started = Date.now();
     await client.delete(podsRI, 'default', 'graceful');
     await waitFor('pod gone', async () => ((await getPod(client, 'graceful')) ? undefined : true), 20_000);
     assert.ok(Date.now() - started < 4_000, 'a process that exits on SIGTERM does not wait for the grace period');
-    const hash = (await import('../names.js')).podHash(pod.metadata.uid!);
     await waitFor('netns removed', () => (node.run('ip', ['netns', 'list']).stdout.includes(`svcnet-${hash}`) ? undefined : true), 5_000);
   });
 
