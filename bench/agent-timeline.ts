@@ -69,3 +69,14 @@ export function summarizeTimeline(marks: Mark[], pods: string[]): StepSummary[] 
   }
   return out;
 }
+
+/** p50/p99/max over the pods of the time from step `from` to step `to` (pods lacking either are left out). */
+export function spanStats(marks: Mark[], pods: string[], from: string, to: string): { n: number; p50: number; p99: number; max: number } {
+  const byPod = stepTimes(marks);
+  const spans = pods.flatMap((p) => {
+    const a = byPod.get(p)?.get(from);
+    const b = byPod.get(p)?.get(to);
+    return a === undefined || b === undefined ? [] : [b - a];
+  });
+  return { n: spans.length, p50: round(percentile(spans, 50)), p99: round(percentile(spans, 99)), max: round(Math.max(...spans)) };
+}

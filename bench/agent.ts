@@ -23,7 +23,7 @@ import { podNetnsName } from '../agent/names.js';
 import { podManifest, podsRI, waitFor } from '../agent/test/helpers.js';
 import type { Pod } from '../agent/pod/types.js';
 import { rssMiB, round, summarize } from './stats.js';
-import { readMarks, summarizeTimeline, type Mark } from './agent-timeline.js';
+import { readMarks, spanStats, summarizeTimeline, type Mark } from './agent-timeline.js';
 import { wallMs } from '../agent/trace.js';
 
 const clockTicks = 100; // USER_HZ on Linux
@@ -163,8 +163,13 @@ export async function benchAgent(opts: { pods?: number; fill?: number } = {}): P
       await new Promise((r) => setTimeout(r, 600)); // the agent's trace is flushed every 500 ms
       const all = [...marks, ...readMarks(tracePath)];
       if (process.env.BENCH_AGENT_MARKS) writeFileSync(process.env.BENCH_AGENT_MARKS, all.map((m) => JSON.stringify(m)).join('\n') + '\n');
-      const timeline = summarizeTimeline(all, names.map((n) => `default/${n}`));
-      podStartMs.burst = { ...stats, how: `${pods} pods created at once`, load1: load, goalMet: stats.p99 < 500, sandboxPool, cpu, timeline };
+      const podNames = names.map((n) => `default/${n}`);
+      const timeline = summarizeTimeline(all, podNames);
+      // The two halves of each pod's start: the API server answering the create (the bench's 100
+      // creates at once, each on a new connection), and the agent's part, from its informer seeing
+      // the pod to the bench's watch seeing it Ready.
+      const split = { createAnswered: spanStats(all, podNames, 'create-sent', 'created'), agentSeenToReadySeen: spanStats(all, podNames, 'seen', 'ready-seen') };
+      podStartMs.burst = { ...stats, how: `${pods} pods created at once`, load1: load, goalMet: stats.p99 < 500, sandboxPool, split, cpu, timeline };
       await deleteAll(client, 'burst-');
     }
     if (parts.has('capacity')) {

@@ -1,9 +1,9 @@
 /**
  * Pod events as the kubelet records them (source component "kubelet"); failures are only logged.
  * Like the kubelet's event broadcaster, recording never waits: events go out in the background,
- * a few at a time, and only while no pod status write runs or waits (or once they waited
- * `maxDeferMs`): a burst of 100 pod starts records 300 events, and each costs the API server as
- * much as the status write that makes a pod Ready.
+ * a few at a time, and only once no pod status write ran or waited for `quietMs` (or once they
+ * waited `maxDeferMs`; then all that are queued go): a burst of 100 pod starts records 300 events,
+ * and each costs the API server about as much as the status write that makes a pod Ready.
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../../api/types.js';
@@ -16,7 +16,8 @@ import type { Limiter } from './limiter.js';
 const events = findResource('', 'v1', 'events')! as ResourceType;
 const log = logger('agent/events');
 const maxInFlight = 4;
-const maxDeferMs = 2_000;
+const quietMs = 300;
+const maxDeferMs = 5_000;
 
 interface Pending {
   namespace: string;
@@ -27,7 +28,12 @@ interface Pending {
 export class EventRecorder {
   #queue: Pending[] = [];
   #inFlight = 0;
-  #deferred = false;
+  /** A wake-up is scheduled. */
+  #waiting = false;
+  /** When the queue started waiting for status writes to go quiet. */
+  #deferSince?: number;
+  /** Waited long enough: send everything queued before waiting again. */
+  #flushing = false;
 
   constructor(
     readonly client: ApiClient,
@@ -59,20 +65,30 @@ export class EventRecorder {
   }
 
   #send(): void {
-    if (this.#deferred) return;
-    if (this.yieldTo && !this.yieldTo.idle && this.#queue.length > 0) {
-      this.#deferred = true;
-      const resume = () => {
-        clearTimeout(timer);
-        if (!this.#deferred) return;
-        this.#deferred = false;
-        this.#sendNow();
-      };
-      const timer = setTimeout(resume, maxDeferMs).unref();
-      void this.yieldTo.whenIdle().then(resume);
+    if (this.#queue.length === 0) {
+      this.#flushing = false;
+      this.#deferSince = undefined;
       return;
     }
+    if (this.#waiting) return;
+    const status = this.yieldTo;
+    const now = Date.now();
+    if (status && !this.#flushing) {
+      this.#deferSince ??= now;
+      const quietFor = status.idle ? now - status.idleSince : 0;
+      if (now - this.#deferSince >= maxDeferMs) this.#flushing = true;
+      else if (quietFor < quietMs) return this.#wakeIn(status.idle ? quietMs - quietFor : Math.min(quietMs, maxDeferMs - (now - this.#deferSince)));
+    }
+    this.#deferSince = undefined;
     this.#sendNow();
+  }
+
+  #wakeIn(ms: number): void {
+    this.#waiting = true;
+    setTimeout(() => {
+      this.#waiting = false;
+      this.#send();
+    }, ms).unref();
   }
 
   #sendNow(): void {

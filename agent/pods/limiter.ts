@@ -6,17 +6,13 @@
 export class Limiter {
   #running = 0;
   #waiting: (() => void)[] = [];
-  #idleWaiters: (() => void)[] = [];
+  /** When the last task ended (Date.now()), 0 before any ran. */
+  idleSince = 0;
 
   constructor(readonly max: number) {}
 
   get idle(): boolean {
     return this.#running === 0 && this.#waiting.length === 0;
-  }
-
-  /** Resolves once no task runs or waits (at once if none does). */
-  whenIdle(): Promise<void> {
-    return this.idle ? Promise.resolve() : new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
@@ -27,7 +23,7 @@ export class Limiter {
     } finally {
       const next = this.#waiting.shift();
       if (next) next();
-      else if (--this.#running === 0) for (const w of this.#idleWaiters.splice(0)) w();
+      else if (--this.#running === 0) this.idleSince = Date.now();
     }
   }
 }
