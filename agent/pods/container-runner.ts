@@ -178,6 +178,7 @@ export class ContainerRunner {
         hostname: sb.hostname,
         resolvConfPath: join(sb.podDir, 'resolv.conf'),
         hostsPath: sb.hostNetwork ? undefined : join(sb.podDir, 'hosts'),
+        fstabPath: join(dir, 'mounts.fstab'),
         argv,
         env,
         workingDir: this.spec.workingDir ?? '/',
