@@ -157,6 +157,7 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     enqueue: (uid) => pods.enqueue(uid),
   };
   await pods.start(ctx);
+  ctx.launcher.prestart();
   pool.start();
   log.info('agent ready', { node: nodeName, podCIDR: podCidr, nodeIP, kubeletPort: kubeletApi.port });
 
