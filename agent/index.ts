@@ -15,6 +15,7 @@ import { startKubeletApi } from './kubelet-api/server.js';
 import { ensureServingCert } from './kubelet-api/tls.js';
 import { PodAddressAllocator } from './net/ipam.js';
 import { PodNetworkBatcher } from './net/network-batch.js';
+import { removePoolLeftovers, SandboxPool } from './net/sandbox-pool.js';
 import { ensureBridge, removeBridge } from './net/pod-network.js';
 import { defaultNodeName, detectNodeIP, machineFacts } from './node/node-facts.js';
 import { NodeRegistrar, podCidrFor } from './node/registrar.js';
@@ -24,12 +25,15 @@ import type { AgentContext } from './pods/context.js';
 import { EventRecorder } from './pods/events.js';
 import { Limiter } from './pods/limiter.js';
 import { PodManager } from './pods/pod-manager.js';
+import { loadRecords } from './pods/pod-record.js';
 import { ProcessLauncher } from './runtime/launcher.js';
 import { ensureUserland } from './userland.js';
 
 const log = logger('agent');
 const services = findResource('', 'v1', 'services')! as ResourceType;
 const configMaps = findResource('', 'v1', 'configmaps')! as ResourceType;
+/** Pod status writes at once: enough kept-alive connections that a 100-pod burst does not queue for a free one. */
+const statusWriteConcurrency = 32;
 
 export interface AgentOptions {
   kubeconfig?: string;
@@ -42,6 +46,17 @@ export interface AgentOptions {
   kubeletListen?: string;
   /** The node's InternalIP; default: the first non-loopback IPv4 address. */
   nodeIP?: string;
+  /**
+   * Pod networks kept ready for new pods (net/sandbox-pool.ts); default $SVCNET_AGENT_SANDBOX_POOL,
+   * else 32. Each costs about 220 kB of kernel memory and holds a pod address; 0 turns the pool off.
+   */
+  sandboxPool?: number;
+}
+
+function sandboxPoolSize(opts: AgentOptions): number {
+  const fromEnv = process.env.SVCNET_AGENT_SANDBOX_POOL;
+  const n = opts.sandboxPool ?? (fromEnv ? Number(fromEnv) : 32);
+  return Number.isInteger(n) && n >= 0 ? n : 32;
 }
 
 export interface Agent {
@@ -115,14 +130,21 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const registrar = new NodeRegistrar(client, { name: nodeName, internalIP: nodeIP, podCidr, kubeletPort: kubeletApi.port, ...machineFacts(nodeName) });
   await registrar.register();
 
+  const statusWrites = new Limiter(statusWriteConcurrency);
+  const ipam = new PodAddressAllocator(join(agentDir, 'ipam.json'), podCidr);
+  const networks = new PodNetworkBatcher();
+  const poolDir = join(agentDir, 'sandbox-pool');
+  await removePoolLeftovers(poolDir, ipam, new Set(loadRecords(agentDir).map((r) => r.hash).filter(Boolean)));
+  const pool = new SandboxPool({ size: sandboxPoolSize(opts), dir: poolDir, ipam, networks, podCidr });
   const ctx: AgentContext = {
     client,
     nodeName,
     nodeIP,
     podCidr,
     agentDir,
-    ipam: new PodAddressAllocator(join(agentDir, 'ipam.json'), podCidr),
-    networks: new PodNetworkBatcher(),
+    ipam,
+    networks,
+    pool,
     launcher: new ProcessLauncher(join(agentDir, 'launcher.mjs')),
     catalog,
     paths,
@@ -130,11 +152,13 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
     clusterDomain: opts.clusterDomain ?? 'cluster.local',
     hostResolv: readHostResolv(),
     services: serviceInformer,
-    events: new EventRecorder(client, nodeName),
-    statusWrites: new Limiter(8),
+    events: new EventRecorder(client, nodeName, statusWrites),
+    statusWrites,
     enqueue: (uid) => pods.enqueue(uid),
   };
   await pods.start(ctx);
+  ctx.launcher.prestart();
+  pool.start();
   log.info('agent ready', { node: nodeName, podCIDR: podCidr, nodeIP, kubeletPort: kubeletApi.port });
 
   let closing: Promise<void> | undefined;
@@ -148,6 +172,8 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
         registrar.close();
         await kubeletApi.close();
         await pods.close(Boolean(o.removePods));
+        // Pooled sandboxes belong to no pod: they never outlive the agent (a restart makes new ones).
+        await pool.close();
         ctx.launcher.close();
         await Promise.all([serviceInformer.stop(), imageConfig.stop()]);
         if (o.removePods) await removeBridge();

@@ -6,9 +6,16 @@
  * nginx pods one node holds (the node's /24 allows 253) and the memory each costs (PSS).
  * Runs the agent in a test network namespace exactly as agent/test does; the API server runs in
  * this process. The machine's load average is recorded with each figure (the machine is shared).
+ * The burst also gets a per-pod timeline (bench/agent-timeline.ts: the bench's marks joined with
+ * the agent's trace) and the CPU the agent and the whole machine spent on it.
+ * BENCH_AGENT_PARTS=sequential,burst,capacity picks parts (default all); BENCH_AGENT_MARKS=<file>
+ * saves the burst's raw marks there (JSON lines); BENCH_AGENT_POOL=<n> sets the agent's sandbox pool
+ * (pod networks made ahead, agent/net/sandbox-pool.ts; default: the agent's). The burst starts once
+ * the pool is full, as on a node that was idle for a second or more.
  */
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { clientFromKubeconfig, Informer, type ApiClient } from '../client/index.js';
 import { startApiFixture } from '../testing/api-fixture.js';
 import { canRunNodeTests, sh, TestNode } from '../agent/test/netns-harness.js';
@@ -16,6 +23,22 @@ import { podNetnsName } from '../agent/names.js';
 import { podManifest, podsRI, waitFor } from '../agent/test/helpers.js';
 import type { Pod } from '../agent/pod/types.js';
 import { rssMiB, round, summarize } from './stats.js';
+import { readMarks, spanStats, summarizeTimeline, type Mark } from './agent-timeline.js';
+import { wallMs } from '../agent/trace.js';
+
+const clockTicks = 100; // USER_HZ on Linux
+
+/** CPU seconds of a process and its reaped children (/proc/<pid>/stat utime+stime+cutime+cstime). */
+function processCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / clockTicks;
+}
+
+/** Busy CPU seconds of the whole machine (/proc/stat, everything but idle and iowait). */
+function machineBusySeconds(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  return (f.reduce((a, b) => a + b, 0) - f[3] - f[4]) / clockTicks;
+}
 
 /** Proportional set size (shared pages split between sharers) of every process in the pods' namespaces. */
 function podsPssMiB(node: TestNode): number {
@@ -42,7 +65,7 @@ function readyWatcher(client: ApiClient) {
     const name = p.metadata?.name;
     if (!name || readyAt.has(name)) return;
     if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) {
-      readyAt.set(name, performance.now());
+      readyAt.set(name, wallMs());
       waiters.get(name)?.();
     }
   };
@@ -57,11 +80,16 @@ function readyWatcher(client: ApiClient) {
   };
 }
 
-async function startLatencies(client: ApiClient, nodeName: string, names: string[], concurrent: boolean, watcher: ReturnType<typeof readyWatcher>): Promise<number[]> {
+async function startLatencies(client: ApiClient, nodeName: string, names: string[], concurrent: boolean, watcher: ReturnType<typeof readyWatcher>, marks: Mark[] = []): Promise<number[]> {
   const create = async (name: string) => {
-    const t0 = performance.now();
+    const pod = `default/${name}`;
+    const t0 = wallMs();
+    marks.push({ pod, step: 'create-sent', t: t0 });
     await client.create(podsRI, 'default', podManifest(name, nodeName, { terminationGracePeriodSeconds: 1, containers: [{ name: 'nginx', image: 'nginx' }] }));
-    return (await watcher.ready(name)) - t0;
+    marks.push({ pod, step: 'created', t: wallMs() });
+    const ready = await watcher.ready(name);
+    marks.push({ pod, step: 'ready-seen', t: ready });
+    return ready - t0;
   };
   if (concurrent) return Promise.all(names.map(create));
   const out: number[] = [];
@@ -75,49 +103,87 @@ async function deleteAll(client: ApiClient, prefix: string): Promise<void> {
   await waitFor(`${prefix}* deleted`, async () => ((await client.list<Pod>(podsRI, 'default')).items.some((p) => p.metadata.name!.startsWith(prefix)) ? undefined : true), 180_000, 500);
 }
 
+type Part = 'sequential' | 'burst' | 'capacity';
+
+function chosenParts(): Set<Part> {
+  const all: Part[] = ['sequential', 'burst', 'capacity'];
+  const asked = (process.env.BENCH_AGENT_PARTS ?? all.join(',')).split(',').filter(Boolean);
+  for (const p of asked) if (!all.includes(p as Part)) throw new Error(`BENCH_AGENT_PARTS: unknown part ${p}; have: ${all.join(', ')}`);
+  return new Set(asked as Part[]);
+}
+
+const load1 = () => round(loadavg()[0]);
+
 export async function benchAgent(opts: { pods?: number; fill?: number } = {}): Promise<Record<string, unknown>> {
   const skip = canRunNodeTests();
   if (skip) return { skipped: skip };
   const pods = opts.pods ?? 100;
   const fill = opts.fill ?? 250;
+  const parts = chosenParts();
+  const tracePath = join(tmpdir(), `svcnet-agent-trace-${process.pid}.jsonl`);
+  rmSync(tracePath, { force: true });
+  // The agent child inherits the environment: it writes its pod start marks there.
+  process.env.SVCNET_AGENT_TRACE = tracePath;
+  if (process.env.BENCH_AGENT_POOL) process.env.SVCNET_AGENT_SANDBOX_POOL = process.env.BENCH_AGENT_POOL;
+  const poolSize = Number(process.env.SVCNET_AGENT_SANDBOX_POOL ?? 32);
   const fx = await startApiFixture();
   const node = new TestNode();
   const client = await clientFromKubeconfig({ path: fx.server.kubeconfigPath });
+  const podStartMs: Record<string, unknown> = { measures: 'create request sent → Ready condition True seen by a watch on the API server; nginx pods without a readiness probe' };
+  const out: Record<string, unknown> = { parts: [...parts], podStartMs, goalP99Ms: 500 };
   try {
     await node.setup(Number(new URL(fx.server.url).port));
     await node.startAgent(node.kubeconfigFor(fx.server.kubeconfigPath));
+    delete process.env.SVCNET_AGENT_TRACE;
+    delete process.env.SVCNET_AGENT_SANDBOX_POOL;
     const nodeName = `node-${node.netns.slice(-6)}`;
+    const agentPid = node.agent!.pid!;
     const watcher = readyWatcher(client);
     await watcher.start();
-    const load1 = () => round(loadavg()[0]);
-    const seqLoad = load1();
-    const sequential = await startLatencies(client, nodeName, Array.from({ length: pods }, (_, i) => `seq-${i}`), false, watcher);
-    await deleteAll(client, 'seq-');
-    const burstLoad = load1();
-    const burst = await startLatencies(client, nodeName, Array.from({ length: pods }, (_, i) => `burst-${i}`), true, watcher);
-    await deleteAll(client, 'burst-');
-
-    const agentBefore = await rssMiB(node.agent!.pid!);
-    const t0 = performance.now();
-    await startLatencies(client, nodeName, Array.from({ length: fill }, (_, i) => `fill-${i}`), true, watcher);
-    const fillSeconds = (performance.now() - t0) / 1000;
-    await new Promise((r) => setTimeout(r, 2000));
-    const podsPss = podsPssMiB(node);
-    const agentAfter = await rssMiB(node.agent!.pid!);
-    const t1 = performance.now();
-    await deleteAll(client, 'fill-');
-    const deleteSeconds = (performance.now() - t1) / 1000;
-    await watcher.close();
-    const seqStats = summarize(sequential);
-    const burstStats = summarize(burst);
-    return {
-      podStartMs: {
-        measures: 'create request sent → Ready condition True seen by a watch on the API server; nginx pods without a readiness probe',
-        sequential: { ...seqStats, how: `${pods} pods, each created once the previous one is Ready`, load1: seqLoad, goalMet: seqStats.p99 < 500 },
-        burst: { ...burstStats, how: `${pods} pods created at once`, load1: burstLoad, goalMet: burstStats.p99 < 500 },
-      },
-      goalP99Ms: 500,
-      capacity: {
+    if (parts.has('sequential')) {
+      const load = load1();
+      const stats = summarize(await startLatencies(client, nodeName, Array.from({ length: pods }, (_, i) => `seq-${i}`), false, watcher));
+      podStartMs.sequential = { ...stats, how: `${pods} pods, each created once the previous one is Ready`, load1: load, goalMet: stats.p99 < 500 };
+      await deleteAll(client, 'seq-');
+    }
+    if (parts.has('burst')) {
+      // A quiet moment first, so the sequential part's deletions do not count here, and a full pool.
+      await new Promise((r) => setTimeout(r, 3000));
+      await waitFor('sandbox pool full', () => node.poolReady() >= poolSize || undefined, 120_000, 200);
+      const sandboxPool = { size: poolSize, readyAtStart: node.poolReady() };
+      const load = load1();
+      const names = Array.from({ length: pods }, (_, i) => `burst-${i}`);
+      const marks: Mark[] = [];
+      const cpu0 = { agent: processCpuSeconds(agentPid), machine: machineBusySeconds(), t: wallMs() };
+      const mono0 = process.hrtime.bigint();
+      const stats = summarize(await startLatencies(client, nodeName, names, true, watcher, marks));
+      // CLOCK_MONOTONIC seconds, to cut a system-wide profile (perf record -k CLOCK_MONOTONIC) to the burst.
+      if (process.env.BENCH_AGENT_MARKS) process.stderr.write(`burst monotonic window: ${Number(mono0) / 1e9} ${Number(process.hrtime.bigint()) / 1e9}\n`);
+      const cpu = { agentSeconds: round(processCpuSeconds(agentPid) - cpu0.agent), machineBusySeconds: round(machineBusySeconds() - cpu0.machine), wallSeconds: round((wallMs() - cpu0.t) / 1000) };
+      await new Promise((r) => setTimeout(r, 600)); // the agent's trace is flushed every 500 ms
+      const all = [...marks, ...readMarks(tracePath)];
+      if (process.env.BENCH_AGENT_MARKS) writeFileSync(process.env.BENCH_AGENT_MARKS, all.map((m) => JSON.stringify(m)).join('\n') + '\n');
+      const podNames = names.map((n) => `default/${n}`);
+      const timeline = summarizeTimeline(all, podNames);
+      // The two halves of each pod's start: the API server answering the create (the bench's 100
+      // creates at once, each on a new connection), and the agent's part, from its informer seeing
+      // the pod to the bench's watch seeing it Ready.
+      const split = { createAnswered: spanStats(all, podNames, 'create-sent', 'created'), agentSeenToReadySeen: spanStats(all, podNames, 'seen', 'ready-seen') };
+      podStartMs.burst = { ...stats, how: `${pods} pods created at once`, load1: load, goalMet: stats.p99 < 500, sandboxPool, split, cpu, timeline };
+      await deleteAll(client, 'burst-');
+    }
+    if (parts.has('capacity')) {
+      const agentBefore = await rssMiB(agentPid);
+      const t0 = performance.now();
+      await startLatencies(client, nodeName, Array.from({ length: fill }, (_, i) => `fill-${i}`), true, watcher);
+      const fillSeconds = (performance.now() - t0) / 1000;
+      await new Promise((r) => setTimeout(r, 2000));
+      const podsPss = podsPssMiB(node);
+      const agentAfter = await rssMiB(agentPid);
+      const t1 = performance.now();
+      await deleteAll(client, 'fill-');
+      const deleteSeconds = (performance.now() - t1) / 1000;
+      out.capacity = {
         pods: fill,
         limit: 'the node /24 holds 253 pod addresses (the kubelet default max is 110); CPU and memory were not the limit',
         allReadySeconds: round(fillSeconds),
@@ -125,13 +191,18 @@ export async function benchAgent(opts: { pods?: number; fill?: number } = {}): P
         memoryPerPodMiB: round(podsPss / fill),
         memoryMeasure: 'PSS of the processes in the pod namespaces (nginx master + 1 worker); the agent itself is agentRssMiB',
         agentRssMiB: { before: agentBefore, after: agentAfter },
-      },
-      image: 'nginx (node nginx-light, 1 worker)',
-    };
+      };
+    }
+    await watcher.close();
+    out.image = 'nginx (node nginx-light, 1 worker)';
+    return out;
   } finally {
+    delete process.env.SVCNET_AGENT_TRACE;
+    delete process.env.SVCNET_AGENT_SANDBOX_POOL;
     client.close();
     await node.close();
     await fx.close();
+    rmSync(tracePath, { force: true });
   }
 }
 

@@ -42,4 +42,15 @@ describe('pod address allocation', () => {
     a.release('u0');
     assert.equal(a.allocate('x'), '10.0.0.2');
   });
+  it('hands a pooled sandbox\'s address to the pod that takes it and counts free addresses', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ipam-')), 'ipam.json');
+    const a = new PodAddressAllocator(path, '10.0.0.0/29'); // .2 … .6
+    assert.equal(a.freeCount(), 5);
+    const ip = a.allocate('sandbox-pool/abc');
+    assert.equal(a.freeCount(), 4);
+    a.transfer('sandbox-pool/abc', 'pod-uid');
+    assert.equal(a.addressOf('pod-uid'), ip);
+    assert.equal(a.addressOf('sandbox-pool/abc'), undefined);
+    assert.equal(a.freeCount(), 4);
+  });
 });

@@ -62,6 +62,17 @@ export class PodAddressAllocator {
     return Object.entries(this.#state.allocations).find(([, owner]) => owner === uid)?.[0];
   }
 
+  /** Hands the address `from` holds to `to` (a pooled sandbox's address to the pod that takes it). */
+  transfer(from: string, to: string): void {
+    for (const [ip, owner] of Object.entries(this.#state.allocations)) if (owner === from) this.#state.allocations[ip] = to;
+  }
+
+  /** How many addresses are still free. */
+  freeCount(): number {
+    const { first, last } = podAddressRange(this.#state.podCidr);
+    return last - first + 1 - Object.keys(this.#state.allocations).length;
+  }
+
   /** Frees the pod's address (in memory; `persist()` writes it). */
   release(uid: string): void {
     for (const [ip, owner] of Object.entries(this.#state.allocations)) if (owner === uid) delete this.#state.allocations[ip];

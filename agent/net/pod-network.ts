@@ -95,18 +95,25 @@ export async function createPodNetwork(spec: PodNetworkSpec): Promise<void> {
  * One `sh` (whose forks are cheap) rather than three `ip` runs spawned from the agent.
  */
 export async function removePodNetwork(hash: string): Promise<void> {
-  const ns = podNetnsName(hash);
-  const host = hostLinkName(hash);
+  await removePodNetworks([hash]);
+}
+
+/** removePodNetwork for several pods (or pooled sandboxes) in one `sh`. */
+export async function removePodNetworks(hashes: string[]): Promise<void> {
+  if (hashes.length === 0) return;
   // Deleting one end of a veth deletes the other; the namespace may already be gone. /proc/net/dev
   // lists the links of the shell's (the agent's) network namespace.
-  const script = [
-    `if [ -e /run/netns/${ns} ]; then for pid in $(ip netns pids ${ns}); do kill -9 "$pid" 2>/dev/null; done; fi`,
-    `if grep -q '^ *${host}:' /proc/net/dev; then ip link del ${host}; fi`,
-    `if [ -e /run/netns/${ns} ]; then ip netns del ${ns}; fi`,
-    'exit 0',
-  ].join('\n');
-  const r = await runCommand('sh', ['-c', script]);
-  if (r.stderr.trim()) log.debug('pod network removal', { netns: ns, stderr: r.stderr.trim() });
+  const script = hashes.flatMap((hash) => {
+    const ns = podNetnsName(hash);
+    const host = hostLinkName(hash);
+    return [
+      `if [ -e /run/netns/${ns} ]; then for pid in $(ip netns pids ${ns}); do kill -9 "$pid" 2>/dev/null; done; fi`,
+      `if grep -q '^ *${host}:' /proc/net/dev; then ip link del ${host}; fi`,
+      `if [ -e /run/netns/${ns} ]; then ip netns del ${ns}; fi`,
+    ];
+  });
+  const r = await runCommand('sh', ['-c', [...script, 'exit 0'].join('\n')], undefined, 120_000);
+  if (r.stderr.trim()) log.debug('pod network removal', { netns: hashes.map(podNetnsName), stderr: r.stderr.trim() });
 }
 
 /** Hashes of pod namespaces on the node (any agent's). */

@@ -24,6 +24,7 @@ import { exitCodeOf, terminatedReason, type ContainerState, type Terminated } fr
 import type { ContainerRecord } from './pod-record.js';
 import type { ContainerView } from './pod-status.js';
 import { ProbeLoop, resolvePort, type ProbeKind } from './probes.js';
+import { mark } from '../trace.js';
 
 const log = logger('agent/container');
 const configMaps = findResource('', 'v1', 'configmaps')! as ResourceType;
@@ -169,12 +170,15 @@ export class ContainerRunner {
     }
     const logPath = this.logPath(sb);
     let launched: Launched;
+    const traceName = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    mark(traceName, 'spawn-requested');
     try {
       launched = await spawnContainer(this.ctx.launcher, {
         podHash: sb.hostNetwork ? undefined : sb.hash,
         hostname: sb.hostname,
         resolvConfPath: join(sb.podDir, 'resolv.conf'),
         hostsPath: sb.hostNetwork ? undefined : join(sb.podDir, 'hosts'),
+        fstabPath: join(dir, 'mounts.fstab'),
         argv,
         env,
         workingDir: this.spec.workingDir ?? '/',
@@ -188,6 +192,7 @@ export class ContainerRunner {
       return;
     }
     const pid = launched.pid;
+    mark(traceName, 'spawned');
     const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     this.record = { ...this.record, pid, startedAt, startedAtMs: Date.now(), terminated: undefined, env };
     this.state = { kind: 'running', startedAt, pid };

@@ -4,6 +4,7 @@ import type { ImageCatalog } from '../images/catalog.js';
 import type { NodePaths } from '../images/builtins.js';
 import type { PodAddressAllocator } from '../net/ipam.js';
 import type { PodNetworkBatcher } from '../net/network-batch.js';
+import type { SandboxPool } from '../net/sandbox-pool.js';
 import type { ResolvConf } from '../pod/resolv-conf.js';
 import type { ProcessLauncher } from '../runtime/launcher.js';
 import type { Service } from '../pod/types.js';
@@ -18,6 +19,8 @@ export interface AgentContext {
   agentDir: string;
   ipam: PodAddressAllocator;
   networks: PodNetworkBatcher;
+  /** Pod networks made ahead of time (none in dry runs). */
+  pool?: SandboxPool;
   /** Starts container processes (from a small helper, see launcher.ts). */
   launcher: ProcessLauncher;
   catalog: ImageCatalog;

@@ -1,8 +1,9 @@
 /**
  * Pod events as the kubelet records them (source component "kubelet"); failures are only logged.
  * Like the kubelet's event broadcaster, recording never waits: events go out in the background,
- * a few at a time, so a burst of pod starts (three events each) does not queue ahead of the
- * status writes that make pods Ready.
+ * a few at a time, and only once no pod status write ran or waited for `quietMs` (or once they
+ * waited `maxDeferMs`; then all that are queued go): a burst of 100 pod starts records 300 events,
+ * and each costs the API server about as much as the status write that makes a pod Ready.
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../../api/types.js';
@@ -10,10 +11,13 @@ import type { ApiClient, ResourceType } from '../../client/index.js';
 import { findResource } from '../../api/resources.js';
 import { logger } from '../../common/log.js';
 import type { Pod } from '../pod/types.js';
+import type { Limiter } from './limiter.js';
 
 const events = findResource('', 'v1', 'events')! as ResourceType;
 const log = logger('agent/events');
 const maxInFlight = 4;
+const quietMs = 300;
+const maxDeferMs = 5_000;
 
 interface Pending {
   namespace: string;
@@ -24,10 +28,18 @@ interface Pending {
 export class EventRecorder {
   #queue: Pending[] = [];
   #inFlight = 0;
+  /** A wake-up is scheduled. */
+  #waiting = false;
+  /** When the queue started waiting for status writes to go quiet. */
+  #deferSince?: number;
+  /** Waited long enough: send everything queued before waiting again. */
+  #flushing = false;
 
   constructor(
     readonly client: ApiClient,
     readonly nodeName: string,
+    /** Writes that go first (pod status). */
+    readonly yieldTo?: Limiter,
   ) {}
 
   record(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, container?: string): void {
@@ -53,6 +65,33 @@ export class EventRecorder {
   }
 
   #send(): void {
+    if (this.#queue.length === 0) {
+      this.#flushing = false;
+      this.#deferSince = undefined;
+      return;
+    }
+    if (this.#waiting) return;
+    const status = this.yieldTo;
+    const now = Date.now();
+    if (status && !this.#flushing) {
+      this.#deferSince ??= now;
+      const quietFor = status.idle ? now - status.idleSince : 0;
+      if (now - this.#deferSince >= maxDeferMs) this.#flushing = true;
+      else if (quietFor < quietMs) return this.#wakeIn(status.idle ? quietMs - quietFor : Math.min(quietMs, maxDeferMs - (now - this.#deferSince)));
+    }
+    this.#deferSince = undefined;
+    this.#sendNow();
+  }
+
+  #wakeIn(ms: number): void {
+    this.#waiting = true;
+    setTimeout(() => {
+      this.#waiting = false;
+      this.#send();
+    }, ms).unref();
+  }
+
+  #sendNow(): void {
     while (this.#inFlight < maxInFlight && this.#queue.length > 0) {
       const e = this.#queue.shift()!;
       this.#inFlight++;

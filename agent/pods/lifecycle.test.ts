@@ -55,6 +55,13 @@ describe('pod status', () => {
     assert.equal(s2.conditions!.find((x) => x.type === 'Initialized')!.lastTransitionTime, 'T1');
     assert.deepEqual(s2.containerStatuses![0].state, { running: { startedAt: '2024-01-01T00:00:00Z' } });
   });
+  it('builds the same status again from what the API server stored (merge patch drops null fields)', () => {
+    const base = { policy: 'Always' as const, sandboxReady: true, podIP: '10.244.0.2', hostIP: '172.31.0.2', startTime: '2024-01-01T00:00:00Z', initContainers: [], initDone: true, initFailed: false };
+    const sent = buildPodStatus({ ...base, containers: [view(true)], previous: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastTransitionTime: 'T0' }] } }, 'T1');
+    const stored = JSON.parse(JSON.stringify(sent, (_k, v: unknown) => (v === null ? undefined : v)));
+    assert.equal(JSON.stringify(buildPodStatus({ ...base, containers: [view(true)], previous: stored }, 'T2')), JSON.stringify(sent));
+    assert.equal(sent.conditions!.find((c) => c.type === 'PodScheduled')!.lastTransitionTime, 'T0', "the scheduler's transition time stays");
+  });
 });
 
 describe('CRI log records', () => {

@@ -6,8 +6,14 @@
 export class Limiter {
   #running = 0;
   #waiting: (() => void)[] = [];
+  /** When the last task ended (Date.now()), 0 before any ran. */
+  idleSince = 0;
 
   constructor(readonly max: number) {}
+
+  get idle(): boolean {
+    return this.#running === 0 && this.#waiting.length === 0;
+  }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.#running >= this.max) await new Promise<void>((resolve) => this.#waiting.push(resolve));
@@ -17,7 +23,7 @@ export class Limiter {
     } finally {
       const next = this.#waiting.shift();
       if (next) next();
-      else this.#running--;
+      else if (--this.#running === 0) this.idleSince = Date.now();
     }
   }
 }

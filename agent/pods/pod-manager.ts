@@ -13,6 +13,7 @@ import type { Pod } from '../pod/types.js';
 import type { AgentContext } from './context.js';
 import { loadRecords, podDir, type PodRecord } from './pod-record.js';
 import { PodWorker } from './pod-worker.js';
+import { mark } from '../trace.js';
 import { rmSync, existsSync } from 'node:fs';
 
 const pods = findResource('', 'v1', 'pods')! as ResourceType;
@@ -76,6 +77,7 @@ export class PodManager {
       }
       w = new PodWorker(p, this.#ctx, (done) => this.workers.delete(done.uid));
       this.workers.set(uid, w);
+      mark(`${p.metadata.namespace}/${p.metadata.name}`, 'seen');
     } else w.pod = { ...p, status: p.status };
     this.queue.add(uid);
   }
@@ -83,6 +85,7 @@ export class PodManager {
   async #sync(uid: string): Promise<void> {
     const w = this.workers.get(uid);
     if (!w || w.finished) return;
+    mark(`${w.pod.metadata.namespace}/${w.pod.metadata.name}`, 'sync');
     await w.sync();
   }
 

@@ -94,13 +94,15 @@ export function buildPodStatus(v: PodView, now: string): PodStatusJson {
   const containersReady = unready.length === 0 && !terminal;
   const unreadyMsg = `containers with unready status: [${unready.join(' ')}]`;
   const initPending = notReady(v.initContainers, (c) => c.state.kind === 'terminated' && c.state.terminated.exitCode === 0);
-  const scheduled = prev?.find((c) => c.type === 'PodScheduled');
   const conditions: PodCondition[] = [
     condition('PodReadyToStartContainers', v.sandboxReady, prev, now),
     condition('Initialized', v.initDone, prev, now, 'ContainersNotInitialized', `containers with incomplete status: [${initPending.join(' ')}]`),
     condition('Ready', containersReady, prev, now, terminal ? 'PodCompleted' : 'ContainersNotReady', terminal ? undefined : unreadyMsg),
     condition('ContainersReady', containersReady, prev, now, terminal ? 'PodCompleted' : 'ContainersNotReady', terminal ? undefined : unreadyMsg),
-    scheduled ?? condition('PodScheduled', true, prev, now),
+    // Built like the others, keeping the scheduler's transition time: the stored copy has lost its
+    // `lastProbeTime: null` (the merge patch removes null fields), and reusing it as it came back
+    // made every status differ from the one sent, so each pod's status was written twice.
+    condition('PodScheduled', true, prev, now),
   ];
   return {
     phase,

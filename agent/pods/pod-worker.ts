@@ -19,6 +19,7 @@ import { ContainerRunner, type SandboxInfo } from './container-runner.js';
 import { nextBackoffSeconds, shouldRestart, type RestartPolicy } from './lifecycle.js';
 import { podDir, saveRecord, type PodRecord } from './pod-record.js';
 import { buildPodStatus } from './pod-status.js';
+import { mark } from '../trace.js';
 
 const pods = findResource('', 'v1', 'pods')! as ResourceType;
 const log = logger('agent/pod');
@@ -30,7 +31,8 @@ function secondsNow(): string {
 export class PodWorker {
   pod: Pod;
   readonly uid: string;
-  readonly hash: string;
+  /** Names the pod's network namespace and host link: a hash of the UID, or that of the pooled sandbox it took. */
+  hash: string;
   sandbox?: SandboxInfo;
   readonly initContainers: ContainerRunner[];
   readonly containers: ContainerRunner[];
@@ -97,6 +99,7 @@ export class PodWorker {
   /** Takes over a pod a previous agent ran: its sandbox exists, its processes may still run. */
   adopt(r: PodRecord): void {
     this.#startTime = r.startTime || this.#startTime;
+    if (r.hash) this.hash = r.hash;
     if (r.ip) this.sandbox = this.#sandboxInfo(r.ip);
     if (!this.sandbox) return;
     for (const c of this.allRunners) {
@@ -112,14 +115,20 @@ export class PodWorker {
   async #ensureSandbox(): Promise<SandboxInfo> {
     if (this.sandbox) return this.sandbox;
     const hostNetwork = Boolean(this.pod.spec.hostNetwork);
-    const ip = hostNetwork ? this.ctx.nodeIP : this.ctx.ipam.allocate(this.uid);
+    const pooled = hostNetwork || this.ctx.dryRun ? undefined : this.ctx.pool?.claim(this.uid);
+    if (pooled) this.hash = pooled.hash;
+    const ip = hostNetwork ? this.ctx.nodeIP : (pooled?.ip ?? this.ctx.ipam.allocate(this.uid));
     const sb = this.#sandboxInfo(ip);
     mkdirSync(this.dir, { recursive: true });
-    // The record exists before the namespace does: a crash in between leaves something to clean.
-    // It carries the address too (a restarted agent claims it again), so ipam.json may lag behind.
+    // The record exists before the namespace does (or before a pooled one stops being the pool's):
+    // a crash in between leaves something to clean. It carries the address too (a restarted agent
+    // claims it again), so ipam.json may lag behind.
     this.#write({ ...this.record(), ip });
+    if (pooled) this.ctx.pool!.taken(pooled.hash);
     if (!hostNetwork) this.ctx.ipam.persist().catch((err: unknown) => log.warn('cannot write ipam.json', { err }));
-    if (!hostNetwork && !this.ctx.dryRun) await this.ctx.networks.create({ hash: this.hash, ip, podCidr: this.ctx.podCidr });
+    mark(this.#traceName, 'net-requested', { pooled: Boolean(pooled) });
+    if (!hostNetwork && !this.ctx.dryRun && !pooled) await this.ctx.networks.create({ hash: this.hash, ip, podCidr: this.ctx.podCidr });
+    mark(this.#traceName, 'net-ready');
     const ns = this.pod.metadata.namespace!;
     const resolv = podResolvConf(this.pod.spec, ns, { clusterDNS: this.ctx.clusterDNS, clusterDomain: this.ctx.clusterDomain, host: this.ctx.hostResolv });
     writeFileSync(join(this.dir, 'resolv.conf'), renderResolvConf(resolv));
@@ -127,6 +136,10 @@ export class PodWorker {
     this.sandbox = sb;
     this.save();
     return sb;
+  }
+
+  get #traceName(): string {
+    return `${this.pod.metadata.namespace}/${this.pod.metadata.name}`;
   }
 
   get isTerminating(): boolean {
@@ -212,13 +225,17 @@ export class PodWorker {
 
   /** Sends the status when it differs from what was last sent (built when its turn to be written comes). */
   async publishStatus(): Promise<void> {
+    mark(this.#traceName, 'status-queued');
     await this.ctx.statusWrites.run(async () => {
       if (this.finished || this.gone) return;
       const status = this.buildStatus();
       const text = JSON.stringify(status);
       if (text === this.#lastStatus) return;
+      const ready = status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      mark(this.#traceName, 'status-sent', { ready });
       try {
         const updated = await this.ctx.client.patchStatus<Pod>(pods, this.pod.metadata.namespace, this.pod.metadata.name!, { status }, 'merge');
+        mark(this.#traceName, 'status-acked', { ready });
         this.#lastStatus = text;
         if (updated.metadata.uid === this.uid) this.pod = { ...this.pod, status: updated.status };
       } catch (err) {

@@ -81,7 +81,8 @@ describe('agent leaves nothing behind', { skip, timeout: 600_000 }, () => {
     assert.equal(hashes.filter((h) => links.includes(`svcnet${h}`)).length, 0, 'no host-side link left');
     assert.deepEqual(pids.filter(isAlive), [], 'no container process left');
     const ipam = JSON.parse(readFileSync(join(node.dataDir, 'agent', 'ipam.json'), 'utf8')) as { allocations: Record<string, string> };
-    assert.deepEqual(ipam.allocations, {}, 'every address released');
+    // The sandbox pool refills once the node is idle: its addresses are the pool's, not the pods'.
+    assert.deepEqual(Object.values(ipam.allocations).filter((owner) => !owner.startsWith('sandbox-pool/')), [], 'every pod address released');
     assert.deepEqual(node.recordedHashes(), []);
   });
 
@@ -90,14 +91,31 @@ describe('agent leaves nothing behind', { skip, timeout: 600_000 }, () => {
     await allRunning(client, ['orphan']);
     const hashes = node.recordedHashes();
     const pids = recordedPids(node);
+    const pooled = await waitFor('pooled sandboxes', () => (node.poolHashes().length > 0 ? node.poolHashes() : undefined));
     await node.stopAgent();
     assert.ok(pids.every(isAlive), 'stopping the agent leaves pods running');
+    assert.deepEqual(podNamespacesOf(pooled), [], 'stopping the agent removes its pooled sandboxes');
+    assert.deepEqual(node.poolHashes(), []);
     await client.delete(podsRI, 'default', 'orphan', { gracePeriodSeconds: 0 });
     await node.startAgent(kubeconfig);
     assert.deepEqual(podNamespacesOf(hashes), []);
     // Killed processes linger as zombies until init reaps them.
     await waitFor('orphan processes gone', () => (pids.some(isAlive) ? undefined : true), 5_000);
     assert.equal(await getPod(client, 'orphan'), undefined);
+  });
+
+  it('removes the pooled sandboxes a killed agent left', async () => {
+    const pooled = await waitFor('pool full', () => (node.poolReady() >= 32 ? node.poolHashes() : undefined), 60_000);
+    const agent = node.agent!;
+    const exited = new Promise((r) => agent.once('exit', r));
+    agent.kill('SIGKILL');
+    await exited;
+    node.agent = undefined;
+    assert.equal(podNamespacesOf(pooled).length, pooled.length, 'a killed agent leaves its pool');
+    await node.startAgent(kubeconfig);
+    assert.deepEqual(podNamespacesOf(pooled), [], 'the next agent removes it');
+    const links = node.run('ip', ['-o', 'link', 'show']).stdout;
+    assert.equal(pooled.filter((h) => links.includes(`svcnet${h}`)).length, 0, 'and its links');
   });
 
   it('close({removePods: true}) stops every pod and removes every namespace, link and the bridge', async () => {
@@ -109,6 +127,7 @@ describe('agent leaves nothing behind', { skip, timeout: 600_000 }, () => {
     await node.startAgent(kubeconfig, ['--remove-pods-on-exit']);
     await node.stopAgent();
     assert.deepEqual(podNamespacesOf(hashes), [], node.agentLog.slice(-3000));
+    assert.deepEqual(node.poolHashes(), [], 'no pooled sandbox left');
     await waitFor('pod processes gone', () => (pids.some(isAlive) ? undefined : true), 5_000);
     assert.doesNotMatch(node.run('ip', ['-o', 'link', 'show']).stdout, /svcnet/);
   });

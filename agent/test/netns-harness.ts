@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { podNetnsName } from '../names.js';
+import { poolMarkers } from '../net/sandbox-pool.js';
 import { nodeScriptArgs } from '../../testing/node-script.js';
 
 export function canRunNodeTests(): string | undefined {
@@ -163,13 +164,38 @@ export class TestNode {
     });
   }
 
+  /** The namespace hash a pod's record names. */
+  recordedHash(uid: string): string | undefined {
+    try {
+      return JSON.parse(readFileSync(join(this.dataDir, 'agent', 'pods', uid, 'state.json'), 'utf8')).hash as string;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Hashes of the agent's pooled sandboxes (their marker files). */
+  poolHashes(): string[] {
+    return poolMarkers(join(this.dataDir, 'agent', 'sandbox-pool'));
+  }
+
+  /** How many pooled sandboxes are ready to be taken. */
+  poolReady(): number {
+    return this.poolHashes().filter((h) => {
+      try {
+        return readFileSync(join(this.dataDir, 'agent', 'sandbox-pool', h), 'utf8') === 'ready';
+      } catch {
+        return false;
+      }
+    }).length;
+  }
+
   async close(): Promise<void> {
     await this.stopAgent().catch(() => {});
     this.#bridge?.kill('SIGKILL');
     this.#bridgeServer?.close();
     for (const s of this.#bridged) s.destroy();
-    // Whatever the agent left: pod namespaces of our records, then our own namespace (bridge, links go with it).
-    for (const hash of this.recordedHashes()) {
+    // Whatever the agent left: pod and pooled namespaces of our records, then our own namespace (bridge, links go with it).
+    for (const hash of [...this.recordedHashes(), ...this.poolHashes()]) {
       const ns = podNetnsName(hash);
       for (const pid of sh('ip', ['netns', 'pids', ns]).stdout.split('\n').filter(Boolean)) sh('kill', ['-9', pid]);
       sh('ip', ['netns', 'del', ns]);

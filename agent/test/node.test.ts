@@ -89,7 +89,11 @@ describe('agent on a test node', { skip, timeout: 240_000 }, () => {
     assert.deepEqual(row.slice(0, 5), ['web-1', '1/1', 'Running', '0', row[4]]);
     assert.match(row[5], /^10\.244\./);
     assert.equal(row[6], nodeName);
-    const describe = await fx.kubectl(['describe', 'pod', 'web-1']);
+    // Events go out once the agent's status writes are quiet: wait for them rather than for Ready alone.
+    const describe = await waitFor('describe with the Started event', async () => {
+      const r = await fx.kubectl(['describe', 'pod', 'web-1']);
+      return /Normal\s+Started\s+\S+\s+kubelet\s+Started container nginx/.test(r.stdout) ? r : undefined;
+    }, 15_000, 300);
     assert.equal(describe.code, 0, describe.stderr);
     assert.match(describe.stdout, /Container ID:\s+svcnet:\/\//);
     assert.match(describe.stdout, /State:\s+Running/);
@@ -223,19 +227,24 @@ describe('agent on a test node', { skip, timeout: 240_000 }, () => {
       return /ErrImagePull|ImagePullBackOff/.test(pod?.status?.containerStatuses?.[0]?.state.waiting?.reason ?? '') ? pod : undefined;
     });
     assert.match(p.status!.containerStatuses![0].state.waiting!.message!, /images\.yaml/);
-    const events = await client.list(findResource('', 'v1', 'events')! as ResourceType, 'default');
-    assert.ok(events.items.some((e) => (e as { reason?: string }).reason === 'Failed' && /image catalog/.test((e as { message?: string }).message ?? '')));
+    // Events follow the status writes (agent/pods/events.ts).
+    await waitFor('the Failed event', async () => {
+      const events = await client.list(findResource('', 'v1', 'events')! as ResourceType, 'default');
+      return events.items.some((e) => (e as { reason?: string }).reason === 'Failed' && /image catalog/.test((e as { message?: string }).message ?? '')) || undefined;
+    }, 15_000, 200);
   });
 
   it('terminates gracefully: SIGTERM, grace period, then the pod is deleted', async () => {
     const script = 'trap "echo got TERM; exit 0" TERM; while true; do sleep 0.1; done';
     await client.create(podsRI, 'default', podManifest('graceful', nodeName, { terminationGracePeriodSeconds: 5, containers: [{ name: 'c', image: 'busybox', command: ['sh', '-c', script] }] }));
     const pod = await waitReady(client, 'graceful');
+    // The namespace is named by the pod's record: a hash of its UID, or that of the pooled sandbox it took.
+    const hash = node.recordedHash(pod.metadata.uid!);
+    assert.ok(hash && node.run('ip', ['netns', 'list']).stdout.includes(`svcnet-${hash}`), 'the pod has its namespace');
     const started = Date.now();
     await client.delete(podsRI, 'default', 'graceful');
     await waitFor('pod gone', async () => ((await getPod(client, 'graceful')) ? undefined : true), 20_000);
     assert.ok(Date.now() - started < 4_000, 'a process that exits on SIGTERM does not wait for the grace period');
-    const hash = (await import('../names.js')).podHash(pod.metadata.uid!);
     await waitFor('netns removed', () => (node.run('ip', ['netns', 'list']).stdout.includes(`svcnet-${hash}`) ? undefined : true), 5_000);
   });
 
