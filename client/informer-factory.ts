@@ -11,6 +11,8 @@ export type SharedInformerDefaults = Pick<InformerOptions, 'resyncPeriodMs' | 'b
 export interface InformerScope {
   labelSelector?: string;
   fieldSelector?: string;
+  /** Informer `transform`; its name is part of the sharing key (one cache per distinct transform). */
+  transform?: { name: string; apply: (obj: KubeObject) => KubeObject };
 }
 
 export class InformerFactory {
@@ -27,10 +29,11 @@ export class InformerFactory {
 
   /** The shared informer for this scope; created on first use, started at once if the factory runs. */
   informerFor<T extends KubeObject = KubeObject>(ri: ResourceType, namespace?: string, scope: InformerScope = {}): Informer<T> {
-    const key = [ri.group, ri.version, ri.resource, namespace ?? '', scope.labelSelector ?? '', scope.fieldSelector ?? ''].join('|');
+    const key = [ri.group, ri.version, ri.resource, namespace ?? '', scope.labelSelector ?? '', scope.fieldSelector ?? '', scope.transform?.name ?? ''].join('|');
     let informer = this.#informers.get(key);
     if (!informer) {
-      informer = new Informer(this.#client, ri, { ...this.#defaults, ...scope, namespace });
+      const { labelSelector, fieldSelector } = scope;
+      informer = new Informer(this.#client, ri, { ...this.#defaults, labelSelector, fieldSelector, transform: scope.transform?.apply, namespace });
       this.#informers.set(key, informer);
       if (this.#started && !this.#stopped) informer.start();
     }

@@ -282,3 +282,23 @@ test('an ERROR event other than 410 → retry the watch from the same version, n
   assert.ok(watches.every((u) => u.includes('resourceVersion=5&')));
   assert.equal(urls.length - watches.length, 1, 'one list only');
 });
+
+test('a transform shapes what is cached and handed to handlers, from the list and from the watch', async () => {
+  const keepName = (o: KubeObject): KubeObject => ({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name, namespace: o.metadata.namespace, resourceVersion: o.metadata.resourceVersion } });
+  const { stand, informer, events } = await setUp({ transform: keepName });
+  stand.put(svc('a', { app: 'x' }));
+  informer.start();
+  await informer.waitForSync();
+  await stand.waitForWatchers(1);
+  const b = stand.put(svc('b', { app: 'y' }, 8080));
+  await waitUntil('add b', () => events.length === 2);
+  for (const name of ['a', 'b']) {
+    const cached = informer.get('default', name)!;
+    assert.equal(cached.spec, undefined, `${name}: spec dropped`);
+    assert.equal(cached.metadata.labels, undefined, `${name}: labels dropped`);
+  }
+  assert.equal(informer.get('default', 'b')!.metadata.resourceVersion, rvOf(b));
+  stand.remove('default', 'b');
+  await waitUntil('delete b', () => events.length === 3);
+  assert.deepEqual(informer.keys(), ['default/a']);
+});

@@ -29,6 +29,12 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
   /** List page size. */
   pageSize?: number;
+  /**
+   * Applied to every listed or watched object before it is cached and handed to handlers
+   * (client-go's SetTransform): a consumer that reads a few fields keeps only those, so the cache
+   * does not hold the rest. It must keep metadata name, namespace and resourceVersion.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
 }
 
 type WatchOutcome = 'closed' | 'expired' | 'failed';
@@ -176,7 +182,8 @@ export class Informer<T extends KubeObject = KubeObject> {
         signal: this.#stopSignal.signal,
       });
       if (this.#stopped) return false;
-      this.#cache.replaceAll(list.items);
+      const transform = o.transform as ((obj: T) => T) | undefined;
+      this.#cache.replaceAll(transform ? list.items.map(transform) : list.items);
       this.#lastResourceVersion = list.resourceVersion;
       this.#backoff.reset();
       this.#markSynced();
@@ -240,8 +247,10 @@ export class Informer<T extends KubeObject = KubeObject> {
   #applyEvent(event: WatchEvent<T> & { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' }): void {
     const rv = event.object.metadata?.resourceVersion;
     if (rv) this.#lastResourceVersion = rv;
-    if (event.type === 'ADDED' || event.type === 'MODIFIED') this.#cache.upsert(event.object);
-    else if (event.type === 'DELETED') this.#cache.remove(event.object);
+    if (event.type === 'BOOKMARK') return;
+    const obj = this.options.transform ? (this.options.transform(event.object) as T) : event.object;
+    if (event.type === 'ADDED' || event.type === 'MODIFIED') this.#cache.upsert(obj);
+    else this.#cache.remove(obj);
   }
 
   #resync(): void {

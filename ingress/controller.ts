@@ -14,7 +14,7 @@ import type { EventHandler, Informer } from '../client/informer.js';
 import type { InformerFactory } from '../client/informer-factory.js';
 import type { ClassPolicy } from './class-selection.js';
 import { ClusterStore, type StateChange, type StateItem, type StateKind } from './cluster-store.js';
-import { authSecretFromApi, ingressClassFromApi, ingressFromApi, secretFromApi, serviceFromApi, sliceFromApi } from './from-api.js';
+import { authSecretFromApi, ingressClassFromApi, ingressFromApi, secretFromApi, secretKeysOnly, serviceFromApi, sliceFromApi } from './from-api.js';
 import { IncrementalCompiler } from './incremental.js';
 import type { ClusterState, CompileProblem, RouteTable } from './model.js';
 
@@ -40,7 +40,7 @@ export interface IngressSources {
 
 /**
  * Shared informers; Secrets are narrowed by type (least privilege, less memory): kubernetes.io/tls
- * for certificates, Opaque for basic-auth htpasswd data (kept only when they have an `auth` key).
+ * for certificates, Opaque for basic-auth htpasswd data; each cache keeps only the keys read here.
  */
 export function informerSources(factory: InformerFactory): IngressSources {
   return {
@@ -48,8 +48,8 @@ export function informerSources(factory: InformerFactory): IngressSources {
     classes: factory.informerFor(ingressClassesResource),
     services: factory.informerFor(servicesResource),
     slices: factory.informerFor(endpointSlicesResource),
-    secrets: factory.informerFor(secretsResource, undefined, { fieldSelector: 'type=kubernetes.io/tls' }),
-    authSecrets: factory.informerFor(secretsResource, undefined, { fieldSelector: 'type=Opaque' }),
+    secrets: factory.informerFor(secretsResource, undefined, { fieldSelector: 'type=kubernetes.io/tls', transform: secretKeysOnly('tls.crt', 'tls.key') }),
+    authSecrets: factory.informerFor(secretsResource, undefined, { fieldSelector: 'type=Opaque', transform: secretKeysOnly('auth') }),
   };
 }
 

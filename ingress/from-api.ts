@@ -118,3 +118,20 @@ export function authSecretFromApi(o: KubeObject): AuthSecretInfo | undefined {
   if (!auth) return undefined;
   return { namespace: m.namespace, name: m.name, auth: Buffer.from(auth, 'base64').toString('utf8') };
 }
+
+/**
+ * An informer transform that keeps a Secret's identity, type and only the named data keys, so
+ * the controller's Secret caches do not hold everything else stored in the cluster's Secrets.
+ */
+export function secretKeysOnly(...keys: string[]): { name: string; apply: (o: KubeObject) => KubeObject } {
+  return {
+    name: `secret-keys:${keys.join(',')}`,
+    apply: (o) => {
+      const m = o.metadata ?? {};
+      const data = isObj(o.data) ? o.data : {};
+      const kept: Record<string, unknown> = {};
+      for (const k of keys) if (k in data) kept[k] = data[k];
+      return { apiVersion: o.apiVersion, kind: o.kind, type: o.type, metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion }, data: kept } as KubeObject;
+    },
+  };
+}
