@@ -64,3 +64,12 @@ test('a partial sync with positional edits is never cut', () => {
   const input = lines('*nat', ':KUBE-SVC-1 - [0:0]', '-A KUBE-SVC-1 -j A', '-A KUBE-SVC-1 -j B', '-A KUBE-SVC-1 -j C', '-I KUBE-SERVICES 3 -d 10.0.0.1 -j KUBE-SVC-1', 'COMMIT');
   assert.equal(splitRestoreInput(input, 1), input);
 });
+
+test('a table of a 10,000-Service size goes through (more lines than a call takes arguments)', () => {
+  const chains = Array.from({ length: 100_000 }, (_, i) => `KUBE-SEP-${i}`);
+  const input = ['*nat', ...chains.map((c) => `:${c} - [0:0]`), ...chains.flatMap((c) => [`-A ${c} -j KUBE-MARK-MASQ`, `-A ${c} -j DNAT --to-destination 10.1.0.1:80`]), 'COMMIT', ''].join('\n');
+  for (const max of [Infinity, 5000]) {
+    const out = splitRestoreInput(input, max);
+    assert.equal(out.split('\n').filter((l) => l.startsWith('-A ')).length, 200_000);
+  }
+});

@@ -43,7 +43,8 @@ export function splitRestoreInput(input: string, maxRulesPerBlock = defaultMaxRu
       continue;
     }
     if (line === 'COMMIT') {
-      out.push(...printTable(table, maxRulesPerBlock));
+      // A loop, not push(...lines): a 10,000-Service table has more lines than a call takes arguments.
+      for (const printed of printTable(table, maxRulesPerBlock)) out.push(printed);
       table = undefined;
     } else if (line.startsWith(':')) {
       const chain = line.slice(1).split(' ')[0]!;
@@ -68,7 +69,7 @@ function printTable(table: TableBlock, maxRulesPerBlock: number): string[] {
   const stale = new Set(table.trailer.map((l) => l.slice(3).trim()));
   const live = [...table.rules.keys()].filter((c) => !stale.has(c));
   const blocks = ruleCount > maxRulesPerBlock && !positional ? packBlocks(table, live, maxRulesPerBlock) : [live];
-  blocks[blocks.length - 1]!.push(...[...table.rules.keys()].filter((c) => stale.has(c)));
+  for (const chain of table.rules.keys()) if (stale.has(chain)) blocks[blocks.length - 1]!.push(chain);
   return blocks.flatMap((chains, i) => [
     table.header,
     ...chains.filter((c) => table.declarations.has(c)).sort(descending).map((c) => table.declarations.get(c)!),
