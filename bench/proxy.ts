@@ -47,9 +47,18 @@ class SyncWatcher {
   readonly #waiters = new Map<string, (e: SyncEvent) => void>();
   readonly events: SyncEvent[] = [];
 
+  /** Rejects on the first failed sync: the proxy retries only after its sync period (an hour here). */
+  readonly failed: Promise<never>;
+  #fail: (err: Error) => void = () => {};
+
+  constructor() {
+    this.failed = new Promise<never>((_, reject) => (this.#fail = reject));
+    this.failed.catch(() => {});
+  }
+
   onSync = (e: SyncEvent): void => {
     this.events.push(e);
-    if (!e.ok) return;
+    if (!e.ok) return this.#fail(new Error(`a ${e.full ? 'full' : 'partial'} sync failed: ${String(e.error)}`));
     for (const key of e.changedServices) {
       const w = this.#waiters.get(key);
       if (w) (this.#waiters.delete(key), w(e));
@@ -57,10 +66,12 @@ class SyncWatcher {
   };
 
   next(key: string, timeoutMs = 300_000): Promise<SyncEvent> {
-    return new Promise((resolve, reject) => {
+    const synced = new Promise<SyncEvent>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no sync of ${key} within ${timeoutMs} ms`)), timeoutMs);
       this.#waiters.set(key, (e) => (clearTimeout(timer), resolve(e)));
     });
+    synced.catch(() => {}); // the race reports it; a late timeout after a failure is not unhandled
+    return Promise.race([synced, this.failed]);
   }
 }
 
@@ -157,7 +168,7 @@ async function measure(client: ApiClient, mode: Mode, size: number, perService: 
   try {
     const t0 = performance.now();
     const loadBeforeInitialSync = load1();
-    await proxy.syncedOnce();
+    await Promise.race([proxy.syncedOnce(), watcher.failed]);
     const initialSyncSeconds = (performance.now() - t0) / 1000;
     const loadAfterInitialSync = load1();
     const endpointChanges = await measureEndpointChanges(client, lab, watcher, mode, size, perService, samples.endpoints);
