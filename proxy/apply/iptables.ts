@@ -88,8 +88,22 @@ export async function cleanupIptables(runner: CommandRunner): Promise<{ removedC
   return { removedChains };
 }
 
-/** Declaring a chain under --noflush flushes it; -X after all flushes deletes it. */
-export function renderChainDeletion(table: string, chains: readonly string[]): string {
-  const sorted = [...chains].sort();
-  return [`*${table}`, ...sorted.map((c) => `:${c} - [0:0]`), ...sorted.map((c) => `-X ${c}`), 'COMMIT', ''].join('\n');
+/**
+ * Declaring a chain under --noflush flushes it; -X after all flushes deletes it. Names go in
+ * descending order and, past `blockSize` chains, in several COMMIT blocks (every chain flushed
+ * first, then deleted, so no order between our chains matters): iptables-nft walks a sorted list
+ * of the names a block uses for each command (see proxy/iptables/restore-blocks.ts).
+ */
+export function renderChainDeletion(table: string, chains: readonly string[], blockSize = 5000): string {
+  const sorted = [...chains].sort().reverse();
+  if (sorted.length <= blockSize) return [`*${table}`, ...sorted.map((c) => `:${c} - [0:0]`), ...sorted.map((c) => `-X ${c}`), 'COMMIT', ''].join('\n');
+  const out: string[] = [];
+  for (const line of ['flush', 'delete'] as const) {
+    for (let i = 0; i < sorted.length; i += blockSize) {
+      out.push(`*${table}`);
+      for (const c of sorted.slice(i, i + blockSize)) out.push(line === 'flush' ? `:${c} - [0:0]` : `-X ${c}`);
+      out.push('COMMIT');
+    }
+  }
+  return out.join('\n') + '\n';
 }
