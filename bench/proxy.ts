@@ -10,7 +10,7 @@
  * the sync-rate limit, 1 s by default, does not add to the figures).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSvcnet, waitForOutput } from '../testing/spawn-svcnet.js';
 import { loadConnection } from '../client/kubeconfig.js';
@@ -47,9 +47,18 @@ class SyncWatcher {
   readonly #waiters = new Map<string, (e: SyncEvent) => void>();
   readonly events: SyncEvent[] = [];
 
+  /** Rejects on the first failed sync: the proxy retries only after its sync period (an hour here). */
+  readonly failed: Promise<never>;
+  #fail: (err: Error) => void = () => {};
+
+  constructor() {
+    this.failed = new Promise<never>((_, reject) => (this.#fail = reject));
+    this.failed.catch(() => {});
+  }
+
   onSync = (e: SyncEvent): void => {
     this.events.push(e);
-    if (!e.ok) return;
+    if (!e.ok) return this.#fail(new Error(`a ${e.full ? 'full' : 'partial'} sync failed: ${String(e.error)}`));
     for (const key of e.changedServices) {
       const w = this.#waiters.get(key);
       if (w) (this.#waiters.delete(key), w(e));
@@ -57,18 +66,20 @@ class SyncWatcher {
   };
 
   next(key: string, timeoutMs = 300_000): Promise<SyncEvent> {
-    return new Promise((resolve, reject) => {
+    const synced = new Promise<SyncEvent>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no sync of ${key} within ${timeoutMs} ms`)), timeoutMs);
       this.#waiters.set(key, (e) => (clearTimeout(timer), resolve(e)));
     });
+    synced.catch(() => {}); // the race reports it; a late timeout after a failure is not unhandled
+    return Promise.race([synced, this.failed]);
   }
 }
 
 export async function benchProxy(opts: ProxyBenchOptions = {}): Promise<Record<string, unknown>> {
   const skip = Lab.canRun();
   if (skip) return { skipped: skip };
-  const sizes = opts.sizes ?? [100, 1000, 10_000];
-  const modes = opts.modes ?? ['iptables', 'nftables'];
+  const sizes = opts.sizes ?? listFromEnv('BENCH_PROXY_SIZES', Number) ?? [100, 1000, 10_000];
+  const modes = opts.modes ?? listFromEnv('BENCH_PROXY_MODES', parseMode) ?? ['iptables', 'nftables'];
   const perService = opts.endpointsPerService ?? 10;
   const samplesFor = opts.samples ?? ((n: number) => (n >= 10_000 ? 20 : 40));
   const serviceSamplesFor = opts.serviceSamples ?? ((n: number) => (n >= 10_000 ? 5 : 10));
@@ -119,6 +130,22 @@ export async function benchProxy(opts: ProxyBenchOptions = {}): Promise<Record<s
 
 type Mode = 'iptables' | 'nftables';
 
+/** BENCH_PROXY_SIZES=10000 / BENCH_PROXY_MODES=nftables: one size or mode of a long run. */
+function listFromEnv<T>(name: string, parse: (s: string) => T): T[] | undefined {
+  const raw = process.env[name];
+  return raw ? raw.split(',').filter(Boolean).map(parse) : undefined;
+}
+
+function parseMode(s: string): Mode {
+  if (s !== 'iptables' && s !== 'nftables') throw new Error(`BENCH_PROXY_MODES: unknown mode ${s}`);
+  return s;
+}
+
+/** The 1-minute load average, recorded next to every figure (shared 2-core machine). */
+function load1(): number {
+  return round(loadavg()[0]!, 2);
+}
+
 /** Whether the kernel's rules send default/<service> (unnamed TCP port) to ip:8080. */
 async function kernelHasEndpoint(lab: Lab, mode: Mode, service: string, ip: string): Promise<boolean> {
   const list = async (args: string[]) => (await lab.execAsync(lab.nodeNs, mode === 'iptables' ? 'iptables' : 'nft', args)).stdout;
@@ -140,13 +167,18 @@ async function measure(client: ApiClient, mode: Mode, size: number, perService: 
   const proxy = await startProxy({ client, mode, nodeName, clusterCIDR: labPodCIDR, netns: lab.nodeNs, healthzListen: '', metricsListen: '', healthCheckBindAddress: '', minSyncPeriodMs: 0, syncPeriodMs: 3_600_000, onSync: watcher.onSync });
   try {
     const t0 = performance.now();
-    await proxy.syncedOnce();
+    const loadBeforeInitialSync = load1();
+    await Promise.race([proxy.syncedOnce(), watcher.failed]);
     const initialSyncSeconds = (performance.now() - t0) / 1000;
+    const loadAfterInitialSync = load1();
     const endpointChanges = await measureEndpointChanges(client, lab, watcher, mode, size, perService, samples.endpoints);
+    const loadAfterEndpointChanges = load1();
     const serviceChangeMs = await measureServiceChanges(client, lab, watcher, mode, samples.services);
+    const loadAfterServiceChanges = load1();
     const { newServiceMs, tally } = await measureLastService(client, lab, watcher, mode, pod.ip, connections);
     const syncs = watcher.events.filter((x) => x.ok);
     return {
+      load1: { beforeInitialSync: loadBeforeInitialSync, afterInitialSync: loadAfterInitialSync, afterEndpointChanges: loadAfterEndpointChanges, afterServiceChanges: loadAfterServiceChanges },
       initialSyncSeconds: round(initialSyncSeconds, 2),
       endpointChangeMs: summarize(endpointChanges.fromAck),
       endpointChangeFromRequestSentMs: summarize(endpointChanges.fromSend),

@@ -47,7 +47,12 @@ test('cleanup deletes the jumps, then flushes and deletes the chains in one rest
   assert.equal(removedChains, 2);
   const restore = runner.commands.find((c) => c.cmd === 'iptables-restore')!;
   assert.equal(restore.stdin, renderChainDeletion('nat', ['KUBE-SERVICES', 'KUBE-SVC-AAAA']));
-  assert.equal(restore.stdin, '*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-SVC-AAAA - [0:0]\n-X KUBE-SERVICES\n-X KUBE-SVC-AAAA\nCOMMIT\n');
+  assert.equal(restore.stdin, '*nat\n:KUBE-SVC-AAAA - [0:0]\n:KUBE-SERVICES - [0:0]\n-X KUBE-SVC-AAAA\n-X KUBE-SERVICES\nCOMMIT\n');
+});
+
+test('many chains are deleted in blocks: all flushed first, then all deleted', () => {
+  const text = renderChainDeletion('nat', ['A', 'B', 'C'], 2);
+  assert.equal(text, '*nat\n:C - [0:0]\n:B - [0:0]\nCOMMIT\n*nat\n:A - [0:0]\nCOMMIT\n*nat\n-X C\n-X B\nCOMMIT\n*nat\n-X A\nCOMMIT\n');
 });
 
 test('nft gets one transaction on stdin; errors carry the failing line', async () => {

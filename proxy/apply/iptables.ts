@@ -6,6 +6,7 @@
  */
 import { iptablesRestoreCommand } from '../iptables/config.js';
 import { isServiceChainName } from '../iptables/chains.js';
+import { splitRestoreInput } from '../iptables/restore-blocks.js';
 import { ApplyError, excerptAround, failingLine } from './apply-error.js';
 import { jumpRuleArgv, jumpRules, localnetFirewallJumps, ownedChains, type JumpRule } from './iptables-jumps.js';
 import type { CommandRunner } from './runner.js';
@@ -16,33 +17,11 @@ const lockWait = ['-w', '5', '-W', '100000'];
 /** Pipes one rendered restore input to iptables-restore; a failure carries the failing line ± 3. */
 export async function applyIptablesRestore(runner: CommandRunner, restoreInput: string): Promise<void> {
   const [cmd, ...args] = iptablesRestoreCommand(4);
-  restoreInput = declareChainsDescending(restoreInput);
+  restoreInput = splitRestoreInput(restoreInput);
   const r = await runner.run(cmd!, args, restoreInput);
   if (r.code === 0) return;
   const line = failingLine(r.stderr);
   throw new ApplyError(component, cmd!, r.code, r.stderr, line ? excerptAround(restoreInput, line) : '');
-}
-
-/**
- * The same input with each table's chain declarations in descending name order. iptables-nft
- * 1.8.9 keeps the chains it creates in a name-sorted list and walks it on every insert, so the
- * ascending order the renderer prints makes each insert walk the whole list (quadratic: a full
- * sync of 2,000 Services took 61 s, 18 s declared descending). The order of declarations has no
- * other effect: they all precede the rules.
- */
-export function declareChainsDescending(restoreInput: string): string {
-  const out: string[] = [];
-  let declarations: string[] = [];
-  for (const line of restoreInput.split('\n')) {
-    if (line.startsWith(':')) {
-      declarations.push(line);
-      continue;
-    }
-    for (let i = declarations.length - 1; i >= 0; i--) out.push(declarations[i]!);
-    declarations = [];
-    out.push(line);
-  }
-  return out.join('\n');
 }
 
 /**
@@ -109,8 +88,22 @@ export async function cleanupIptables(runner: CommandRunner): Promise<{ removedC
   return { removedChains };
 }
 
-/** Declaring a chain under --noflush flushes it; -X after all flushes deletes it. */
-export function renderChainDeletion(table: string, chains: readonly string[]): string {
-  const sorted = [...chains].sort();
-  return [`*${table}`, ...sorted.map((c) => `:${c} - [0:0]`), ...sorted.map((c) => `-X ${c}`), 'COMMIT', ''].join('\n');
+/**
+ * Declaring a chain under --noflush flushes it; -X after all flushes deletes it. Names go in
+ * descending order and, past `blockSize` chains, in several COMMIT blocks (every chain flushed
+ * first, then deleted, so no order between our chains matters): iptables-nft walks a sorted list
+ * of the names a block uses for each command (see proxy/iptables/restore-blocks.ts).
+ */
+export function renderChainDeletion(table: string, chains: readonly string[], blockSize = 5000): string {
+  const sorted = [...chains].sort().reverse();
+  if (sorted.length <= blockSize) return [`*${table}`, ...sorted.map((c) => `:${c} - [0:0]`), ...sorted.map((c) => `-X ${c}`), 'COMMIT', ''].join('\n');
+  const out: string[] = [];
+  for (const line of ['flush', 'delete'] as const) {
+    for (let i = 0; i < sorted.length; i += blockSize) {
+      out.push(`*${table}`);
+      for (const c of sorted.slice(i, i + blockSize)) out.push(line === 'flush' ? `:${c} - [0:0]` : `-X ${c}`);
+      out.push('COMMIT');
+    }
+  }
+  return out.join('\n') + '\n';
 }

@@ -8,6 +8,9 @@ const lines = (...l: string[]) => l.join('\n') + '\n';
 test('tokenizer keeps quoted comments together', () => {
   assert.deepEqual(tokenizeRule('-A X -m comment --comment "a b: c" -j Y'), ['-A', 'X', '-m', 'comment', '--comment', 'a b: c', '-j', 'Y']);
   assert.equal(ruleComment('-A X -m comment --comment ns1/svc1:p80 -j Y'), 'ns1/svc1:p80');
+  assert.equal(ruleComment('-A X -m comment --comment "ns1/svc1:p80 cluster IP" -j Y'), 'ns1/svc1:p80 cluster IP');
+  assert.equal(ruleComment('-A X -m comment --comment last'), 'last');
+  assert.equal(ruleComment('-A X -j Y'), undefined);
 });
 
 // The next three cases are upstream's TestSortIPTablesRules cases, transcribed.

@@ -91,10 +91,22 @@ function compareChains(a: string, b: string): number {
   return rank(a) - rank(b) || compareStrings(a, b);
 }
 
+/**
+ * The value of a rule's `--comment`, read in place rather than by tokenising the whole rule: the
+ * sort of KUBE-SERVICES reads it for every rule (10,000 at 10,000 Services, a fifth of a partial
+ * sync's render). Rules are single-spaced, as we print them and as iptables-save does.
+ */
 export function ruleComment(line: string): string | undefined {
-  const tokens = tokenizeRule(line);
-  const i = tokens.indexOf('--comment');
-  return i >= 0 ? tokens[i + 1] : undefined;
+  const flag = ' --comment ';
+  const at = line.indexOf(flag);
+  if (at < 0) return undefined;
+  const start = at + flag.length;
+  if (line[start] === '"') {
+    const end = line.indexOf('"', start + 1);
+    if (end >= 0) return line.slice(start + 1, end);
+  }
+  const end = line.indexOf(' ', start);
+  return line.slice(start, end < 0 ? undefined : end);
 }
 
 /** The service name in a comment: the text up to the first space or colon. */

@@ -18,6 +18,9 @@ import { NftablesBackend } from './nftables-backend.js';
 import { ProxyMetrics } from './metrics.js';
 import { Lab } from './testing/lab.js';
 import { lineDiff } from '../testing/golden.js';
+import { renderIptablesSync } from '../iptables/render.js';
+import { splitRestoreInput } from '../iptables/restore-blocks.js';
+import { iptablesRestoreCommand } from '../iptables/config.js';
 
 const skip = Lab.canRun();
 if (!process.env.SVCNET_TEST_LOGS) setLogSink(() => {});
@@ -120,4 +123,34 @@ describe('partial syncs in the kernel', { skip }, () => {
       assert.equal(got, want, lineDiff(want, got));
     });
   }
+});
+
+describe('full syncs cut into blocks (iptables-nft)', { skip }, () => {
+  const labs: Lab[] = [];
+  after(async () => {
+    for (const lab of labs.splice(0)) await lab.close();
+  });
+
+  /** One full render piped to iptables-restore, cut into blocks of at most `maxRules` rules. */
+  async function restore(ns: string, state: ReturnType<ChangingCluster['state']>, existingNatChains: string[], maxRules: number): Promise<void> {
+    const text = renderIptablesSync(state, { nodeIPs: node.nodeIPs, clusterCIDR, existingNatChains }).text;
+    const [cmd, ...args] = iptablesRestoreCommand(4);
+    const r = await hostRunner(ns).run(cmd!, args, splitRestoreInput(text, maxRules));
+    assert.equal(r.code, 0, r.stderr);
+  }
+
+  test('a full sync and a re-sync in blocks of 7 rules leave the same rules as one block', async () => {
+    const [blockLab, oneLab] = [new Lab(), new Lab()];
+    labs.push(blockLab, oneLab);
+    blockLab.setUp();
+    oneLab.setUp();
+    const cluster = new ChangingCluster();
+    await restore(blockLab.nodeNs, cluster.state(), [], 7);
+    for (let step = 0; step < 10; step++) cluster.change();
+    const existing = (lab: Lab) => lab.exec(lab.nodeNs, 'iptables-save', ['-t', 'nat']).split('\n').filter((l: string) => l.startsWith(':')).map((l: string) => l.slice(1).split(' ')[0]!);
+    await restore(blockLab.nodeNs, cluster.state(), existing(blockLab), 7);
+    await restore(oneLab.nodeNs, cluster.state(), [], Infinity);
+    const [got, want] = [iptablesState(blockLab, blockLab.nodeNs), iptablesState(oneLab, oneLab.nodeNs)];
+    assert.equal(got, want, lineDiff(want, got));
+  });
 });
