@@ -12,18 +12,17 @@
  * /sys, and /run/netns unmounted: a copy of the node's netns mounts would keep deleted pod
  * namespaces alive as long as the holder lives. The files are rewritten in place when a pod takes
  * the sandbox (same inode, so the bind mounts show the pod's content); the hostname is set then
- * too (`setHolderHostname`), since a pooled sandbox's pod is not known when it is made.
+ * too (`setHolderHostname`, through a FIFO the holder waits on), since a pooled sandbox's pod is not known when it is made.
  *
  * The holder runs in its own session (outside the agent's process group, so a Ctrl-C of `svcnet
  * up` does not reach it) and is a process of the sandbox's network namespace, so whatever removes
  * the namespace (removePodNetworks: `ip netns pids` then kill) kills the holder too.
  */
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { shellQuote } from '../runtime/shell-quote.js';
 import { SvcnetError } from '../../common/errors.js';
 import { podNetnsName } from '../names.js';
-import type { ProcessLauncher } from '../runtime/launcher.js';
 
 /** The node's PATH, to find node tools (nsenter, hostname) whatever a container's PATH is. */
 export const nodePath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -84,17 +83,27 @@ export function removeSandboxDirs(agentDir: string, hashes: string[]): void {
 }
 
 /**
- * What the holder runs (dash, $0 = hash, $1 = sandbox dir): the mounts, then one line `H <hash>
- * <pid>` on its stdout (or `F <hash> <why>`), then `sleep` with stdout closed, so whoever reads
- * its stdout gets EOF once every holder it started is ready.
+ * What the holder runs (dash, $0 = hash, $1 = sandbox dir): the mounts; a FIFO `<dir>/hostname`,
+ * held open read-write so a writer never finds it without a reader; one line `H <hash> <pid>` on
+ * its stdout (or `F <hash> <why>`), after which stdout is closed, so whoever reads it gets EOF once
+ * every holder it started is ready. Then it waits for the pod's hostname on the FIFO (written when
+ * a pod takes the sandbox), sets it and becomes `sleep`: a holder whose command is `sleep` has
+ * its hostname set (setHolderHostname). A shell already waiting costs no process at claim time
+ * but `hostname` (a separate `nsenter … hostname` was ~1.2 ms of CPU, plus a launcher spawn).
  */
 const holderScript = [
   'cd / || exit 1',
   'if ! err=$(mount -a -T "$1/mounts.fstab" 2>&1); then echo "F $0 $err" | tr "\\n" " "; echo; exit 1; fi',
   // Not every node has /run/netns as a mount of its own; then there is nothing to drop.
   'umount -l /run/netns 2>/dev/null',
+  'rm -f "$1/hostname"; if ! mkfifo -m 600 "$1/hostname"; then echo "F $0 cannot make $1/hostname"; exit 1; fi',
+  'exec 3<>"$1/hostname"',
   'echo "H $0 $$"',
-  'exec sleep infinity </dev/null >/dev/null 2>&1',
+  'exec </dev/null >/dev/null 2>&1',
+  'read -r name <&3 || exit 1',
+  'exec 3<&-',
+  'hostname "$name" || exit 1',
+  'exec sleep infinity',
 ].join('\n');
 
 /**
@@ -130,13 +139,48 @@ export function isHolder(pid: number | undefined, hash: string): boolean {
   }
 }
 
+/** `/proc/<pid>/stat`'s command and state, or undefined when the process is gone. */
+function procCommState(pid: number): { comm: string; state: string } | undefined {
+  try {
+    const m = /^\d+ \((.*)\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return m ? { comm: m[1], state: m[2] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes to a FIFO that has a reader; false if it has none (or is not there yet). */
+function writeFifo(path: string, text: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  } catch (err) {
+    if (['ENXIO', 'ENOENT'].includes((err as NodeJS.ErrnoException).code ?? '')) return false;
+    throw err;
+  }
+  try {
+    writeSync(fd, text);
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
- * Sets the hostname of the holder's UTS namespace (every container of the pod shares it), through
- * the launcher's helper (a spawn from the agent itself blocks its event loop for milliseconds).
+ * Sets the hostname of the holder's UTS namespace (every container of the pod shares it): hands
+ * it to the holder through its FIFO, then waits until the holder has become `sleep` (polled with
+ * a growing interval, 1 to 16 ms: a burst has many holders to wait for). Throws when the holder
+ * is gone or does not get there within `timeoutMs`.
  */
-export async function setHolderHostname(launcher: ProcessLauncher, holderPid: number, hostname: string): Promise<void> {
-  const launched = await launcher.launch({ cmd: 'nsenter', args: ['-t', String(holderPid), '-u', '--', 'hostname', hostname], env: { PATH: nodePath }, cwd: '/', stdoutPath: '/dev/null', stderrPath: '/dev/null' });
-  const exit = await launched.exited;
-  // undefined: the helper went away meanwhile and the outcome is unknown; the hostname is most likely set.
-  if (exit && exit.code !== 0) throw new SvcnetError('CommandFailed', `agent: cannot set the hostname of sandbox holder ${holderPid} (exit ${exit.code ?? exit.signal})`);
+export async function setHolderHostname(dir: string, holderPid: number, hostname: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let written = false;
+  for (let delay = 1; ; delay = Math.min(delay * 2, 16)) {
+    written ||= writeFifo(join(dir, 'hostname'), `${hostname}\n`);
+    const p = procCommState(holderPid);
+    if (!p || p.state === 'Z') throw new SvcnetError('CommandFailed', `agent: sandbox holder ${holderPid} exited before its hostname was set`);
+    if (written && p.comm === 'sleep') return;
+    if (Date.now() > deadline) throw new SvcnetError('CommandFailed', `agent: sandbox holder ${holderPid} did not set its hostname within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, delay));
+  }
 }

@@ -137,7 +137,16 @@ export class PodWorker {
     if (pooled) sb.holderPid = pooled.holderPid;
     else if (!hostNetwork && !this.ctx.dryRun) sb.holderPid = await this.ctx.networks.create({ hash: this.hash, ip, podCidr: this.ctx.podCidr, dir: sb.dir });
     mark(this.#traceName, 'net-ready');
-    if (sb.holderPid) await setHolderHostname(this.ctx.launcher, sb.holderPid, sb.hostname);
+    if (sb.holderPid) {
+      try {
+        await setHolderHostname(sb.dir, sb.holderPid, sb.hostname);
+      } catch (err) {
+        // Not fatal (a retry would take another pooled sandbox): without a holder, each container
+        // start makes its own mount and UTS namespace and sets the hostname itself.
+        log.warn('sandbox holder unusable, containers will start without it', { pod: this.#traceName, err });
+        sb.holderPid = undefined;
+      }
+    }
     this.sandbox = sb;
     this.save();
     return sb;
