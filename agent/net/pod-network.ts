@@ -15,7 +15,7 @@ import { logger } from '../../common/log.js';
 import { bridgeName, hashOfHostLink, hashOfNetns, hostLinkName, podNetnsName } from '../names.js';
 import { gatewayOf, parseCidr } from './cidr.js';
 import { run, runCommand } from './run.js';
-import { holderLaunchLine, parseHolderOutput } from './sandbox-holder.js';
+import { holdersScript, parseHolderOutput } from './sandbox-holder.js';
 
 const log = logger('agent/net');
 
@@ -102,7 +102,8 @@ export async function createPodNetwork(spec: PodNetworkSpec): Promise<number> {
  * the caller's cleanup, which kills the processes in it).
  */
 export async function startHolders(specs: Pick<PodNetworkSpec, 'hash' | 'dir'>[]): Promise<Map<string, number>> {
-  const r = await runCommand('sh', ['-c', specs.map((s) => holderLaunchLine(s.hash, s.dir)).join('\n')]);
+  // detached: the shell gets a session of its own, and so do the holders it starts (one setsid per batch).
+  const r = await runCommand('sh', ['-c', holdersScript(specs)], undefined, 30_000, true);
   const { pids, failed } = parseHolderOutput(r.stdout);
   const missing = specs.filter((s) => !pids.has(s.hash));
   if (missing.length > 0) throw new SvcnetError('CommandFailed', `agent: cannot start the sandbox holder of ${missing.map((s) => podNetnsName(s.hash)).join(', ')}: ${missing.map((s) => failed.get(s.hash) ?? (r.stderr.trim() || 'no output')).join('; ')}`);

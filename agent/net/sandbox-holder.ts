@@ -14,8 +14,8 @@
  * the sandbox (same inode, so the bind mounts show the pod's content); the hostname is set then
  * too (`setHolderHostname`, through a FIFO the holder waits on), since a pooled sandbox's pod is not known when it is made.
  *
- * The holder runs in its own session (outside the agent's process group, so a Ctrl-C of `svcnet
- * up` does not reach it) and is a process of the sandbox's network namespace, so whatever removes
+ * The holder runs in its own session (that of the `sh` starting it, outside the agent's process
+ * group, so a Ctrl-C of `svcnet up` does not reach it) and is a process of the sandbox's network namespace, so whatever removes
  * the namespace (removePodNetworks: `ip netns pids` then kill) kills the holder too.
  */
 import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
@@ -96,7 +96,6 @@ const holderScript = [
   'if ! err=$(mount -a -T "$1/mounts.fstab" 2>&1); then echo "F $0 $err" | tr "\\n" " "; echo; exit 1; fi',
   // Not every node has /run/netns as a mount of its own; then there is nothing to drop.
   'umount -l /run/netns 2>/dev/null',
-  'rm -f "$1/hostname"; if ! mkfifo -m 600 "$1/hostname"; then echo "F $0 cannot make $1/hostname"; exit 1; fi',
   'exec 3<>"$1/hostname"',
   'echo "H $0 $$"',
   'exec </dev/null >/dev/null 2>&1',
@@ -106,14 +105,20 @@ const holderScript = [
   'exec sleep infinity',
 ].join('\n');
 
-/**
- * A shell line (for `sh -c`) starting the holder of sandbox `hash` in the background. Under a
- * non-interactive shell the background job is no process group leader, so `setsid` does not fork:
- * the pid `$$` the holder prints is the holder's.
- */
+/** A shell line starting the holder of sandbox `hash` in the background (the script's FIFO made first). */
 export function holderLaunchLine(hash: string, dir: string): string {
-  const cmd = ['setsid', 'nsenter', `--net=/run/netns/${podNetnsName(hash)}`, 'unshare', '--mount', '--uts', '--propagation', 'private', '--', 'sh', '-c', holderScript, hash, dir];
+  const cmd = ['nsenter', `--net=/run/netns/${podNetnsName(hash)}`, 'unshare', '--mount', '--uts', '--propagation', 'private', '--', 'sh', '-c', holderScript, hash, dir];
   return `${cmd.map(shellQuote).join(' ')} </dev/null 2>&1 &`;
+}
+
+/**
+ * The script (for an `sh` run in a session of its own, which its holders keep) starting the
+ * holders of sandboxes whose namespaces exist: one `rm` and one `mkfifo` for all their FIFOs
+ * (a leftover of a failed try would make mkfifo fail), then each holder in the background.
+ */
+export function holdersScript(sandboxes: { hash: string; dir: string }[]): string {
+  const fifos = sandboxes.map((s) => shellQuote(join(s.dir, 'hostname'))).join(' ');
+  return [`rm -f ${fifos}`, `mkfifo -m 600 ${fifos} || exit 1`, ...sandboxes.map((s) => holderLaunchLine(s.hash, s.dir))].join('\n') + '\n';
 }
 
 /** Holder pids by hash from the holders' output; failures by hash with their message. */
