@@ -134,8 +134,8 @@ export async function startAgent(opts: AgentOptions): Promise<Agent> {
   const ipam = new PodAddressAllocator(join(agentDir, 'ipam.json'), podCidr);
   const networks = new PodNetworkBatcher();
   const poolDir = join(agentDir, 'sandbox-pool');
-  await removePoolLeftovers(poolDir, ipam, new Set(loadRecords(agentDir).map((r) => r.hash).filter(Boolean)));
-  const pool = new SandboxPool({ size: sandboxPoolSize(opts), dir: poolDir, ipam, networks, podCidr });
+  await removePoolLeftovers(poolDir, agentDir, ipam, new Set(loadRecords(agentDir).map((r) => r.hash).filter(Boolean)));
+  const pool = new SandboxPool({ size: sandboxPoolSize(opts), dir: poolDir, ipam, networks, podCidr, agentDir });
   const ctx: AgentContext = {
     client,
     nodeName,

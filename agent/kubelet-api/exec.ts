@@ -16,6 +16,7 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { WebSocket } from 'ws';
 import type { PodManager } from '../pods/pod-manager.js';
 import { enterCommand } from '../runtime/container-process.js';
+import { shellQuote } from '../runtime/shell-quote.js';
 
 export const execProtocol = 'v5.channel.k8s.io';
 
@@ -42,11 +43,6 @@ export interface ExecRequest {
 export function parseExecQuery(q: URLSearchParams): Pick<ExecRequest, 'command' | 'stdin' | 'stdout' | 'stderr' | 'tty'> {
   const flag = (n: string) => q.get(n) === 'true' || q.get(n) === '1';
   return { command: q.getAll('command'), stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr'), tty: flag('tty') };
-}
-
-/** A POSIX shell word. */
-export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_\-./=:,@%+]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export function exitStatus(code: number, command: string[] = []): object {

@@ -5,18 +5,20 @@
  * next one, and each batch is one `sh` running one `ip -batch` for every namespace and host link
  * of the batch, then one `ip -n <netns> -batch` per pod (forks of a small shell are cheap and off
  * the agent's event loop). If a batch fails, its pods are made one by one, each with leftovers
- * removed first, so one bad pod only fails itself.
+ * removed first, so one bad pod only fails itself. Each sandbox also gets its holder process
+ * (sandbox-holder.ts), all of a batch started by one more `sh` once the namespaces exist.
  */
 import { logger } from '../../common/log.js';
 import { podNetnsName } from '../names.js';
-import { createPodNetwork, hasLeftovers, hostSideCommands, podSideCommands, type PodNetworkSpec } from './pod-network.js';
+import { createPodNetwork, hasLeftovers, hostSideCommands, podSideCommands, startHolders, type PodNetworkSpec } from './pod-network.js';
 import { runCommand } from './run.js';
 
 const log = logger('agent/net');
 
 interface Request {
   spec: PodNetworkSpec;
-  resolve: () => void;
+  /** With the pid of the sandbox's holder. */
+  resolve: (holderPid: number) => void;
   reject: (err: unknown) => void;
 }
 
@@ -42,7 +44,8 @@ export class PodNetworkBatcher {
 
   constructor(readonly maxBatch = 64) {}
 
-  create(spec: PodNetworkSpec): Promise<void> {
+  /** Makes the pod network and its holder (sandbox-holder.ts); resolves with the holder's pid. */
+  create(spec: PodNetworkSpec): Promise<number> {
     return new Promise((resolve, reject) => {
       this.#pending.push({ spec, resolve, reject });
       void this.#drain();
@@ -64,10 +67,11 @@ export class PodNetworkBatcher {
     const clean = batch.filter((q) => !hasLeftovers(q.spec.hash));
     if (clean.length > 0) {
       const r = await runCommand('sh', ['-c', batchScript(clean.map((q) => q.spec))]);
-      if (r.code === 0) {
-        for (const q of clean) q.resolve();
+      const holders = r.code === 0 ? await startHolders(clean.map((q) => q.spec)).catch((err: unknown) => err as Error) : new Error(r.stderr.trim());
+      if (holders instanceof Map) {
+        for (const q of clean) q.resolve(holders.get(q.spec.hash)!);
         oneByOne = batch.filter((q) => !clean.includes(q));
-      } else log.warn('batched pod network setup failed, making the pods one by one', { pods: clean.length, err: r.stderr.trim() });
+      } else log.warn('batched pod network setup failed, making the pods one by one', { pods: clean.length, err: holders.message });
     }
     await Promise.all(oneByOne.map((q) => createPodNetwork(q.spec).then(q.resolve, q.reject)));
   }

@@ -10,10 +10,12 @@
  *   unless bridged traffic passes iptables. Without it, same-node Service traffic breaks.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { SvcnetError } from '../../common/errors.js';
 import { logger } from '../../common/log.js';
 import { bridgeName, hashOfHostLink, hashOfNetns, hostLinkName, podNetnsName } from '../names.js';
 import { gatewayOf, parseCidr } from './cidr.js';
 import { run, runCommand } from './run.js';
+import { holdersScript, parseHolderOutput } from './sandbox-holder.js';
 
 const log = logger('agent/net');
 
@@ -45,6 +47,8 @@ export interface PodNetworkSpec {
   hash: string;
   ip: string;
   podCidr: string;
+  /** The sandbox's directory (prepareSandboxDir done): the holder bind-mounts its files. */
+  dir: string;
 }
 
 /**
@@ -80,14 +84,30 @@ export function hasLeftovers(hash: string): boolean {
 /**
  * Namespace, veth pair, addresses and routes of one pod, in three `ip` runs: `netns add` alone
  * (older iproute2 moves a batch into the namespace it adds), then the host side, then the pod
- * side. Leftovers of an earlier try are removed first. Bursts go through PodNetworkBatcher.
+ * side; then the sandbox's holder (sandbox-holder.ts), whose pid it returns. Leftovers of an
+ * earlier try are removed first. Bursts go through PodNetworkBatcher.
  */
-export async function createPodNetwork(spec: PodNetworkSpec): Promise<void> {
+export async function createPodNetwork(spec: PodNetworkSpec): Promise<number> {
   if (hasLeftovers(spec.hash)) await removePodNetwork(spec.hash);
   const ns = podNetnsName(spec.hash);
   await run('ip', ['netns', 'add', ns]);
   await run('ip', ['-batch', '-'], hostSideCommands(spec).join('\n') + '\n');
   await run('ip', ['-n', ns, '-batch', '-'], podSideCommands(spec).join('\n') + '\n');
+  return startHolders([spec]).then((pids) => pids.get(spec.hash)!);
+}
+
+/**
+ * Starts the holders of sandboxes whose namespaces exist, in one `sh`; resolves once every holder
+ * is ready (their stdout closes), with their pids. Rejects if any failed (its namespace is left to
+ * the caller's cleanup, which kills the processes in it).
+ */
+export async function startHolders(specs: Pick<PodNetworkSpec, 'hash' | 'dir'>[]): Promise<Map<string, number>> {
+  // detached: the shell gets a session of its own, and so do the holders it starts (one setsid per batch).
+  const r = await runCommand('sh', ['-c', holdersScript(specs)], undefined, 30_000, true);
+  const { pids, failed } = parseHolderOutput(r.stdout);
+  const missing = specs.filter((s) => !pids.has(s.hash));
+  if (missing.length > 0) throw new SvcnetError('CommandFailed', `agent: cannot start the sandbox holder of ${missing.map((s) => podNetnsName(s.hash)).join(', ')}: ${missing.map((s) => failed.get(s.hash) ?? (r.stderr.trim() || 'no output')).join('; ')}`);
+  return pids;
 }
 
 /**

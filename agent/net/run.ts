@@ -8,10 +8,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Resolves whatever the exit code; `run` is the strict form. */
-export function runCommand(cmd: string, args: string[], input?: string, timeoutMs = 30_000): Promise<RunResult> {
+/** Resolves whatever the exit code; `run` is the strict form. `detached`: in a session of its own. */
+export function runCommand(cmd: string, args: string[], input?: string, timeoutMs = 30_000, detached = false): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], detached });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));

@@ -5,7 +5,7 @@
  * the node's range, and a new pod takes one instead of waiting (its address is the sandbox's).
  *
  * Pooled sandboxes are named like pods' (`svcnet-<9 random hex digits>`, host link
- * `svcnet<hash>`) and each has a marker file `<agent-dir>/sandbox-pool/<hash>` written before
+ * `svcnet<hash>`), come with their holder process and files (sandbox-holder.ts), and each has a marker file `<agent-dir>/sandbox-pool/<hash>` written before
  * its namespace is made ("pending", then "ready"); a pod that takes one writes its pod record
  * (which then names the sandbox) before the marker goes. Markers left by an earlier agent are
  * removed with their namespaces on start, and `close()` removes every pooled sandbox, so the pool
@@ -19,12 +19,15 @@ import { logger } from '../../common/log.js';
 import type { PodAddressAllocator } from './ipam.js';
 import type { PodNetworkBatcher } from './network-batch.js';
 import { hasLeftovers, removePodNetworks } from './pod-network.js';
+import { prepareSandboxDir, removeSandboxDirs, sandboxDir } from './sandbox-holder.js';
 
 const log = logger('agent/pool');
 
 export interface PooledSandbox {
   hash: string;
   ip: string;
+  /** Its holder process (sandbox-holder.ts), in its namespaces. */
+  holderPid: number;
 }
 
 export interface SandboxPoolOptions {
@@ -34,6 +37,8 @@ export interface SandboxPoolOptions {
   ipam: PodAddressAllocator;
   networks: PodNetworkBatcher;
   podCidr: string;
+  /** The agent's directory: sandboxes' files go to `<agentDir>/sandboxes/<hash>`. */
+  agentDir: string;
   /** Refill only after this long without a pod taking a sandbox. */
   idleMs?: number;
   /** Sandboxes made per network batch while refilling. */
@@ -58,11 +63,12 @@ export function poolMarkers(dir: string): string[] {
  * On agent start: removes the pooled sandboxes a previous agent left (their markers) and frees
  * their addresses. A marker whose hash a pod record names was taken by that pod: only the marker goes.
  */
-export async function removePoolLeftovers(dir: string, ipam: PodAddressAllocator, podHashes: Set<string>): Promise<void> {
+export async function removePoolLeftovers(dir: string, agentDir: string, ipam: PodAddressAllocator, podHashes: Set<string>): Promise<void> {
   const hashes = poolMarkers(dir);
   const orphans = hashes.filter((h) => !podHashes.has(h));
   if (orphans.length > 0) log.info('removing the sandbox pool of an earlier agent', { sandboxes: orphans.length });
   await removePodNetworks(orphans);
+  removeSandboxDirs(agentDir, orphans);
   for (const h of hashes) rmSync(join(dir, h), { force: true });
   for (const owner of ipam.owners()) if (owner.startsWith('sandbox-pool/')) ipam.release(owner);
   await ipam.persist();
@@ -138,11 +144,16 @@ export class SandboxPool {
       const hash = randomBytes(5).toString('hex').slice(0, 9);
       if (hasLeftovers(hash)) continue;
       writeFileSync(join(this.opts.dir, hash), 'pending');
-      made.push({ hash, ip: this.opts.ipam.allocate(poolOwner(hash)) });
+      prepareSandboxDir(sandboxDir(this.opts.agentDir, hash));
+      made.push({ hash, ip: this.opts.ipam.allocate(poolOwner(hash)), holderPid: 0 });
     }
     await this.opts.ipam.persist();
-    const results = await Promise.allSettled(made.map((sb) => this.opts.networks.create({ hash: sb.hash, ip: sb.ip, podCidr: this.opts.podCidr })));
+    const results = await Promise.allSettled(made.map((sb) => this.opts.networks.create({ hash: sb.hash, ip: sb.ip, podCidr: this.opts.podCidr, dir: sandboxDir(this.opts.agentDir, sb.hash) })));
     const failed = made.filter((_, i) => results[i].status === 'rejected');
+    made.forEach((sb, i) => {
+      const r = results[i];
+      if (r.status === 'fulfilled') sb.holderPid = r.value;
+    });
     for (const sb of made) {
       if (failed.includes(sb)) continue;
       if (this.#closed) failed.push(sb);
@@ -159,6 +170,7 @@ export class SandboxPool {
 
   async #remove(sandboxes: PooledSandbox[]): Promise<void> {
     await removePodNetworks(sandboxes.map((sb) => sb.hash));
+    removeSandboxDirs(this.opts.agentDir, sandboxes.map((sb) => sb.hash));
     for (const sb of sandboxes) {
       this.opts.ipam.release(poolOwner(sb.hash));
       rmSync(join(this.opts.dir, sb.hash), { force: true });

@@ -14,6 +14,7 @@ import { SvcnetError } from '../../common/errors.js';
 import { containerArgv } from '../images/catalog.js';
 import { fullImageName, imageId, parseImageRef } from '../images/reference.js';
 import { runCommand } from '../net/run.js';
+import { isHolder } from '../net/sandbox-holder.js';
 import { buildContainerEnv, expandCommand, refsOf, type Env } from '../pod/env.js';
 import type { ContainerSpec, LifecycleHandler, Pod } from '../pod/types.js';
 import { enterCommand, isAlive, signalGroup, spawnContainer } from '../runtime/container-process.js';
@@ -33,6 +34,9 @@ const secrets = findResource('', 'v1', 'secrets')! as ResourceType;
 export interface SandboxInfo {
   hash: string;
   podDir: string;
+  /** `<agent-dir>/sandboxes/<hash>`: resolv.conf, hosts (sandbox-holder.ts). */
+  dir: string;
+  holderPid?: number;
   ip: string;
   hostNetwork: boolean;
   hostname: string;
@@ -175,9 +179,10 @@ export class ContainerRunner {
     try {
       launched = await spawnContainer(this.ctx.launcher, {
         podHash: sb.hostNetwork ? undefined : sb.hash,
+        holderPid: !sb.hostNetwork && isHolder(sb.holderPid, sb.hash) ? sb.holderPid : undefined,
         hostname: sb.hostname,
-        resolvConfPath: join(sb.podDir, 'resolv.conf'),
-        hostsPath: sb.hostNetwork ? undefined : join(sb.podDir, 'hosts'),
+        resolvConfPath: join(sb.dir, 'resolv.conf'),
+        hostsPath: sb.hostNetwork ? undefined : join(sb.dir, 'hosts'),
         fstabPath: join(dir, 'mounts.fstab'),
         argv,
         env,

@@ -9,6 +9,7 @@ import { logger } from '../../common/log.js';
 import { WorkQueue } from '../../controllers/lib/workqueue.js';
 import { podNetnsName } from '../names.js';
 import { listHostLinkHashes, removePodNetwork } from '../net/pod-network.js';
+import { removeSandboxDirs, sandboxDirHashes } from '../net/sandbox-holder.js';
 import type { Pod } from '../pod/types.js';
 import type { AgentContext } from './context.js';
 import { loadRecords, podDir, type PodRecord } from './pod-record.js';
@@ -113,6 +114,9 @@ export class PodManager {
       log.info('removing orphaned pod link', { link: hash, netns: podNetnsName(hash) });
       await removePodNetwork(hash);
     }
+    // Sandbox files of no adopted pod (a crash between making them and recording the pod, or the pool's).
+    const adopted = new Set([...this.workers.values()].map((w) => w.hash));
+    removeSandboxDirs(this.#ctx.agentDir, sandboxDirHashes(this.#ctx.agentDir).filter((h) => !adopted.has(h)));
   }
 
   async #removeOrphan(r: PodRecord): Promise<void> {
@@ -126,6 +130,7 @@ export class PodManager {
       }
     }
     if (r.hash && !r.hostNetwork) await removePodNetwork(r.hash);
+    if (r.hash) removeSandboxDirs(this.#ctx.agentDir, [r.hash]);
     this.#ctx.ipam.release(r.uid);
     await this.#ctx.ipam.persist();
     const dir = podDir(this.#ctx.agentDir, r.uid);

@@ -28,6 +28,8 @@ export interface PodRecord {
   hash: string;
   hostNetwork: boolean;
   ip?: string;
+  /** The sandbox's holder process (net/sandbox-holder.ts); records of older agents have none. */
+  holderPid?: number;
   startTime: string;
   containers: Record<string, ContainerRecord>;
 }

@@ -4,13 +4,13 @@
  * back-off, status reports through pods/status, and graceful termination ending in the pod's
  * final deletion. `sync()` is idempotent and runs serialized per pod (the manager's work queue).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { findResource } from '../../api/resources.js';
 import { isNotFound, type ResourceType } from '../../client/index.js';
 import { logger } from '../../common/log.js';
 import { podHash } from '../names.js';
 import { removePodNetwork } from '../net/pod-network.js';
+import { prepareSandboxDir, removeSandboxDirs, sandboxDir, setHolderHostname, writeSandboxFiles } from '../net/sandbox-holder.js';
 import { podFqdn, podHostname, renderHostsFile } from '../pod/hosts-file.js';
 import { podResolvConf, renderResolvConf } from '../pod/resolv-conf.js';
 import type { Pod, PodStatusJson } from '../pod/types.js';
@@ -79,6 +79,7 @@ export class PodWorker {
       hash: this.hash,
       hostNetwork: Boolean(this.pod.spec.hostNetwork),
       ip: this.sandbox?.ip,
+      holderPid: this.sandbox?.holderPid,
       startTime: this.#startTime,
       containers: Object.fromEntries(this.allRunners.map((c) => [c.name, c.record])),
     };
@@ -100,8 +101,10 @@ export class PodWorker {
   adopt(r: PodRecord): void {
     this.#startTime = r.startTime || this.#startTime;
     if (r.hash) this.hash = r.hash;
-    if (r.ip) this.sandbox = this.#sandboxInfo(r.ip);
+    if (r.ip) this.sandbox = { ...this.#sandboxInfo(r.ip), holderPid: r.holderPid };
     if (!this.sandbox) return;
+    // A pod of an agent from before sandbox directories: its restarts need the files there.
+    if (!existsSync(this.sandbox.dir)) prepareSandboxDir(this.sandbox.dir, this.#podFiles(this.sandbox));
     for (const c of this.allRunners) {
       const cr = r.containers[c.name];
       if (cr) c.adopt(this.pod, this.sandbox, cr);
@@ -109,7 +112,7 @@ export class PodWorker {
   }
 
   #sandboxInfo(ip: string): SandboxInfo {
-    return { hash: this.hash, podDir: this.dir, ip, hostNetwork: Boolean(this.pod.spec.hostNetwork), hostname: this.pod.spec.hostNetwork ? this.ctx.nodeName : podHostname(this.pod.metadata.name!, this.pod.spec) };
+    return { hash: this.hash, podDir: this.dir, dir: sandboxDir(this.ctx.agentDir, this.hash), ip, hostNetwork: Boolean(this.pod.spec.hostNetwork), hostname: this.pod.spec.hostNetwork ? this.ctx.nodeName : podHostname(this.pod.metadata.name!, this.pod.spec) };
   }
 
   async #ensureSandbox(): Promise<SandboxInfo> {
@@ -123,19 +126,40 @@ export class PodWorker {
     // The record exists before the namespace does (or before a pooled one stops being the pool's):
     // a crash in between leaves something to clean. It carries the address too (a restarted agent
     // claims it again), so ipam.json may lag behind.
-    this.#write({ ...this.record(), ip });
+    this.#write({ ...this.record(), ip, holderPid: pooled?.holderPid });
     if (pooled) this.ctx.pool!.taken(pooled.hash);
     if (!hostNetwork) this.ctx.ipam.persist().catch((err: unknown) => log.warn('cannot write ipam.json', { err }));
+    const files = this.#podFiles(sb);
+    // A pooled sandbox's holder has its files bind-mounted already: rewrite them in place.
+    if (pooled) writeSandboxFiles(sb.dir, files);
+    else prepareSandboxDir(sb.dir, files);
     mark(this.#traceName, 'net-requested', { pooled: Boolean(pooled) });
-    if (!hostNetwork && !this.ctx.dryRun && !pooled) await this.ctx.networks.create({ hash: this.hash, ip, podCidr: this.ctx.podCidr });
+    if (pooled) sb.holderPid = pooled.holderPid;
+    else if (!hostNetwork && !this.ctx.dryRun) sb.holderPid = await this.ctx.networks.create({ hash: this.hash, ip, podCidr: this.ctx.podCidr, dir: sb.dir });
     mark(this.#traceName, 'net-ready');
-    const ns = this.pod.metadata.namespace!;
-    const resolv = podResolvConf(this.pod.spec, ns, { clusterDNS: this.ctx.clusterDNS, clusterDomain: this.ctx.clusterDomain, host: this.ctx.hostResolv });
-    writeFileSync(join(this.dir, 'resolv.conf'), renderResolvConf(resolv));
-    writeFileSync(join(this.dir, 'hosts'), renderHostsFile({ podIP: ip, hostname: sb.hostname, fqdn: podFqdn(sb.hostname, this.pod.spec, ns, this.ctx.clusterDomain), aliases: this.pod.spec.hostAliases }));
+    if (sb.holderPid) {
+      try {
+        await setHolderHostname(sb.dir, sb.holderPid, sb.hostname);
+      } catch (err) {
+        // Not fatal (a retry would take another pooled sandbox): without a holder, each container
+        // start makes its own mount and UTS namespace and sets the hostname itself.
+        log.warn('sandbox holder unusable, containers will start without it', { pod: this.#traceName, err });
+        sb.holderPid = undefined;
+      }
+    }
     this.sandbox = sb;
     this.save();
     return sb;
+  }
+
+  /** The pod's resolv.conf and hosts. */
+  #podFiles(sb: SandboxInfo): { resolvConf: string; hosts: string } {
+    const ns = this.pod.metadata.namespace!;
+    const resolv = podResolvConf(this.pod.spec, ns, { clusterDNS: this.ctx.clusterDNS, clusterDomain: this.ctx.clusterDomain, host: this.ctx.hostResolv });
+    return {
+      resolvConf: renderResolvConf(resolv),
+      hosts: renderHostsFile({ podIP: sb.ip, hostname: sb.hostname, fqdn: podFqdn(sb.hostname, this.pod.spec, ns, this.ctx.clusterDomain), aliases: this.pod.spec.hostAliases }),
+    };
   }
 
   get #traceName(): string {
@@ -275,6 +299,7 @@ export class PodWorker {
     this.ctx.ipam.release(this.uid);
     await this.ctx.ipam.persist();
     rmSync(this.dir, { recursive: true, force: true });
+    removeSandboxDirs(this.ctx.agentDir, [this.hash]);
     this.sandbox = undefined;
   }
 

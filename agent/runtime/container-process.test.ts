@@ -1,14 +1,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerMountTable, launchCommand } from './container-process.js';
+import { sandboxMountTable } from '../net/sandbox-holder.js';
+import { launchCommand } from './container-process.js';
 
 describe('container process', () => {
   it('mounts the pod files and a sysfs of its own network, escaping paths for fstab', () => {
     assert.equal(
-      containerMountTable({ resolvConfPath: '/data dir/pods/u/resolv.conf', hostsPath: '/d/hosts' }),
+      sandboxMountTable({ resolvConfPath: '/data dir/pods/u/resolv.conf', hostsPath: '/d/hosts' }),
       '/data\\040dir/pods/u/resolv.conf /etc/resolv.conf none bind 0 0\n/d/hosts /etc/hosts none bind 0 0\nsvcnet-pod-sysfs /sys sysfs defaults 0 0\n',
     );
-    assert.equal(containerMountTable({ resolvConfPath: '/r' }), '/r /etc/resolv.conf none bind 0 0\n', 'hostNetwork: the node keeps its hosts and /sys');
+    assert.equal(sandboxMountTable({ resolvConfPath: '/r' }), '/r /etc/resolv.conf none bind 0 0\n', 'hostNetwork: the node keeps its hosts and /sys');
   });
   it('enters the pod network with nsenter and makes mount and UTS namespaces; hostNetwork only a mount namespace', () => {
     const base = { hostname: 'h', resolvConfPath: '/r', fstabPath: '/f', argv: ['nginx'], env: [], workingDir: '/', stdoutPath: '/o', stderrPath: '/e' };
@@ -16,5 +17,9 @@ describe('container process', () => {
     assert.deepEqual(pod.slice(0, 6), ['nsenter', '--net=/run/netns/svcnet-abc123def', 'unshare', '--mount', '--uts', '--']);
     assert.equal(pod.at(-1), 'nginx');
     assert.deepEqual(launchCommand(base).slice(0, 3), ['unshare', '--mount', '--']);
+  });
+  it('with a sandbox holder, is one nsenter into its namespaces, then the program', () => {
+    const base = { hostname: 'h', resolvConfPath: '/r', fstabPath: '/f', argv: ['nginx', '-g', 'daemon off;'], env: [], workingDir: '/srv', stdoutPath: '/o', stderrPath: '/e' };
+    assert.deepEqual(launchCommand({ ...base, podHash: 'abc123def', hostsPath: '/h', holderPid: 42 }), ['nsenter', '-t', '42', '-n', '-m', '-u', '--wd=/srv', '--', 'nginx', '-g', 'daemon off;']);
   });
 });
