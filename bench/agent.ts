@@ -183,10 +183,11 @@ export async function benchAgent(opts: { pods?: number; fill?: number } = {}): P
         await new Promise((r) => setTimeout(r, 3000));
         await waitFor('sandbox pool full', () => node.poolReady() >= poolSize || undefined, 120_000, 200);
         const load = load1();
-        const r = await pacedLatencies(client, nodeName, Array.from({ length: pods }, (_, i) => `paced-${i}`), perSecond, watcher);
+        // Names differ per rate: the watcher remembers when each name first became Ready.
+        const r = await pacedLatencies(client, nodeName, Array.from({ length: pods }, (_, i) => `paced${perSecond}-${i}`), perSecond, watcher);
         const fromCreated = summarize(r.fromCreated);
         paced.push({ perSecond, fromCreated, fromCreateSent: summarize(r.fromSent), load1: load, goalMet: fromCreated.p99 < 500 });
-        await deleteAll(client, 'paced-');
+        await deleteAll(client, `paced${perSecond}-`);
       }
       podStartMs.paced = { how: `${pods} pods created at a steady rate; fromCreated = create answered (the pod stored) → Ready seen by the watch, the span of Kubernetes' pod startup SLI`, runs: paced };
     }
