@@ -10,7 +10,7 @@
  * (balancing/ewma.ts) and rate-limit counters (policies/rate-limit.ts).
  */
 import { isServed, type ClassPolicy } from './class-selection.js';
-import { compileIngress, type IngressUnit } from './compile-ingress.js';
+import { compileIngress, type CompiledIngress, type IngressUnit } from './compile-ingress.js';
 import { EndpointIndex, slicesByService } from './endpoints.js';
 import type { AuthSecretInfo, Backend, ClusterState, CompileProblem, HostRoutes, IngressClassInfo, IngressInfo, Route, RouteTable, SecretInfo, TlsCert } from './model.js';
 import type { AccessParts } from './policies/build.js';
@@ -63,27 +63,15 @@ function compareStrings(a: string, b: string): number {
  * attaches to are copied.
  */
 export function assembleTable(units: readonly IngressUnit[], secrets: ReadonlyMap<string, SecretInfo>): CompileResult {
-  const problems: CompileProblem[] = [];
+  const facts = newUnitFacts();
   const hosts = new Map<string, HostBuilder>();
-  const certs = new Map<string, TlsCert>();
-  const served = new Set<string>();
-  const canaries: PendingCanary[] = [];
   /** The access part of each main route's Ingress, for canaries attaching to the route. */
   const accessOf = new Map<Route, AccessParts | undefined>();
-  let defaultBackend: Backend | undefined;
   let routeCount = 0;
   for (const unit of units) {
-    const { ing, compiled } = unit;
-    const who = { namespace: ing.namespace, name: ing.name, uid: ing.uid };
-    const report = (reason: string, message: string) => problems.push({ ingress: who, reason, message });
-    for (const p of unit.problems) problems.push({ ingress: who, reason: p.reason, message: p.message });
+    const compiled = collectUnitFacts(unit, secrets, facts);
     if (!compiled) continue;
-    if (unit.canary) {
-      canaries.push({ ingress: ing, config: unit.canary, routes: compiled.routes, hasDefaultBackend: compiled.defaultBackend !== undefined, report });
-      continue;
-    }
-    served.add(`${ing.namespace}/${ing.name}`);
-    const tlsHosts = tlsHostsOf(ing);
+    const tlsHosts = tlsHostsOf(unit.ing);
     for (const { host, route } of compiled.routes) {
       const b = hostBuilder(hosts, host);
       const key = `${route.matcher.kind} ${route.matcher.path}`;
@@ -98,11 +86,43 @@ export function assembleTable(units: readonly IngressUnit[], secrets: ReadonlyMa
       if (tlsHosts.has(host)) b.tls = true;
       if (!b.fallback && compiled.defaultBackend) b.fallback = compiled.defaultBackend;
     }
-    if (!defaultBackend && compiled.defaultBackend) defaultBackend = compiled.defaultBackend;
-    addCerts(ing, secrets, certs, report);
   }
-  const canaryBackends = attachCanaries(canaries, hosts, accessOf, served);
-  return { table: buildTable(hosts, certs, served, defaultBackend, routeCount, canaryBackends), problems };
+  const canaryBackends = attachCanaries(facts.canaries, hosts, accessOf, facts.served);
+  return { table: buildTable(hosts, facts.certs, facts.served, facts.defaultBackend, routeCount, canaryBackends), problems: facts.problems };
+}
+
+/** What the Ingresses contribute besides their routes; the full and the incremental assembly both gather it. */
+export interface UnitFacts {
+  problems: CompileProblem[];
+  certs: Map<string, TlsCert>;
+  served: Set<string>;
+  canaries: PendingCanary[];
+  defaultBackend: Backend | undefined;
+}
+
+export function newUnitFacts(): UnitFacts {
+  return { problems: [], certs: new Map(), served: new Set(), canaries: [], defaultBackend: undefined };
+}
+
+/**
+ * Records one unit (in precedence order) into `facts`: its problems, and then either its canary
+ * or, for a served main Ingress, its name, default backend and certificates. Returns the compiled
+ * main Ingress whose routes the caller places; undefined for rejected Ingresses and canaries.
+ */
+export function collectUnitFacts(unit: IngressUnit, secrets: ReadonlyMap<string, SecretInfo>, facts: UnitFacts): CompiledIngress | undefined {
+  const { ing, compiled } = unit;
+  const who = { namespace: ing.namespace, name: ing.name, uid: ing.uid };
+  const report = (reason: string, message: string) => facts.problems.push({ ingress: who, reason, message });
+  for (const p of unit.problems) report(p.reason, p.message);
+  if (!compiled) return undefined;
+  if (unit.canary) {
+    facts.canaries.push({ ingress: ing, config: unit.canary, routes: compiled.routes, hasDefaultBackend: compiled.defaultBackend !== undefined, report });
+    return undefined;
+  }
+  facts.served.add(`${ing.namespace}/${ing.name}`);
+  if (!facts.defaultBackend && compiled.defaultBackend) facts.defaultBackend = compiled.defaultBackend;
+  addCerts(ing, secrets, facts.certs, report);
+  return compiled;
 }
 
 function hostBuilder(hosts: Map<string, HostBuilder>, host: string): HostBuilder {

@@ -7,7 +7,7 @@
  * Hosts a canary names are rebuilt each time (canaries attach across Ingresses; they are few).
  * compile-equivalence test: the result equals assembleTable's.
  */
-import { addCerts, byPrecedence, olderFirst, tlsHostsOf, type CompileResult, type HostBuilder } from './compile.js';
+import { byPrecedence, collectUnitFacts, newUnitFacts, olderFirst, tlsHostsOf, type CompileResult, type HostBuilder } from './compile.js';
 import type { IngressUnit } from './compile-ingress.js';
 import type { Backend, CompileProblem, HostRoutes, Route, RouteTable, SecretInfo, TlsCert } from './model.js';
 import { attachCanaries, type PendingCanary } from './policies/attach-canary.js';
@@ -32,27 +32,10 @@ export class HostCache {
     for (const host of this.#reindex(units)) this.#rebuild(host);
     this.#units = units;
 
-    const problems: CompileProblem[] = [];
-    const certs = new Map<string, TlsCert>();
-    const served = new Set<string>();
-    const canaries: PendingCanary[] = [];
-    let defaultBackend: Backend | undefined;
-    for (const unit of ordered) {
-      const { ing, compiled } = unit;
-      const who = { namespace: ing.namespace, name: ing.name, uid: ing.uid };
-      const report = (reason: string, message: string) => problems.push({ ingress: who, reason, message });
-      for (const p of unit.problems) problems.push({ ingress: who, reason: p.reason, message: p.message });
-      if (!compiled) continue;
-      if (unit.canary) {
-        canaries.push({ ingress: ing, config: unit.canary, routes: compiled.routes, hasDefaultBackend: compiled.defaultBackend !== undefined, report });
-        continue;
-      }
-      served.add(`${ing.namespace}/${ing.name}`);
-      if (!defaultBackend && compiled.defaultBackend) defaultBackend = compiled.defaultBackend;
-      addCerts(ing, secrets, certs, report);
-    }
-    const { withCanaries, canaryBackends } = this.#attachCanaries(canaries, served);
-    return { table: this.#table(withCanaries, certs, served, defaultBackend, canaryBackends), problems };
+    const facts = newUnitFacts();
+    for (const unit of ordered) collectUnitFacts(unit, secrets, facts);
+    const { withCanaries, canaryBackends } = this.#attachCanaries(facts.canaries, facts.served);
+    return { table: this.#table(withCanaries, facts.certs, facts.served, facts.defaultBackend, canaryBackends), problems: facts.problems };
   }
 
   /** Updates host → units for units that came, went or changed; returns the hosts to rebuild. */

@@ -14,18 +14,8 @@ import { IncrementalCompiler } from './incremental.js';
 import type { AuthSecretInfo, Backend, ClusterState, HostRoutes, IngressClassInfo, IngressInfo, IngressPath, IngressRule, PathType, Route, RouteTable, SecretInfo, ServiceInfo, SliceInfo } from './model.js';
 import { parseRequestHead } from './proxy/http-head.js';
 import type { PolicyRequest, RoutePolicy } from './policies/policy.js';
+import { seededRandom } from '../testing/seeded-random.js';
 
-/** Deterministic PRNG (mulberry32), so a failing seed can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly r: () => number) {}
@@ -232,7 +222,7 @@ test('incremental compiles equal full compiles over random change sequences', ()
   let recompiledTotal = 0;
   let reusedSome = false;
   for (let seed = 1; seed <= sequences; seed++) {
-    const g = new Gen(rng(seed));
+    const g = new Gen(seededRandom(seed));
     const world = new World(g);
     for (let i = 0; i < 12; i++) world.change();
     const policy = classPolicy(seed % 5 === 0 ? 'nginx' : undefined);

@@ -16,23 +16,13 @@ import { startEndpointSliceController } from './controller.js';
 import { selectorMatches, toNodeInfo, toPodInfo, toServiceInfo } from './model.js';
 import { reconcileEndpointSlices } from './reconcile.js';
 import { canonicalJson, portKey, type EndpointSlice } from './slice.js';
+import { seededRandom } from '../../testing/seeded-random.js';
 
 const ops = Number(process.env.CHURN_OPS ?? 3000);
 const inFlight = 24;
 /** Small slices, so that churn also moves endpoints between many slices per Service. */
 const maxPerSlice = 20;
 
-/** mulberry32: a seeded PRNG so a failing run can be repeated with CHURN_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const services = [
   { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', labels: { tier: 'front' } }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'metrics', port: 9100, targetPort: 9100 }] } },
@@ -145,7 +135,7 @@ test(`churn: ${ops} random pod operations, then slices and Endpoints equal a fro
   for (const s of services) await client.create(ri.services, 'default', s as KubeObject);
   const seed = Number(process.env.CHURN_SEED ?? 20261123);
   const started = Date.now();
-  await churn(client, prng(seed));
+  await churn(client, seededRandom(seed));
   const churnMs = Date.now() - started;
   let problems: string[] = [];
   await waitFor(
