@@ -2,20 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 import { runDns } from '../cli/dns-command.js';
 import { startApiFixture } from '../testing/api-fixture.js';
 import { waitForOutput } from '../testing/spawn-svcnet.js';
 import { dig, skipWithoutDig } from './testing/dig.js';
 
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('runDns rejects bad flags before starting anything', async () => {
   await assert.rejects(runDns(['--ttl', '4000']), /--ttl must be an integer 0-3600/);
@@ -26,14 +18,15 @@ test('runDns rejects bad flags before starting anything', async () => {
 test('svcnet dns serves the API server and stops on SIGTERM', { skip: skipWithoutDig, timeout: 120_000 }, async (t) => {
   const api = await startApiFixture();
   t.after(() => api.close());
-  const port = await freeUdpPort();
   // From sources the sibling is .ts (run with tsx); from the compiled dist/ tree it is .js.
   const cli = fileURLToPath(new URL(`../cli/dns-command.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url));
   const script = `import(${JSON.stringify(cli)}).then((m) => m.runDns(process.argv.slice(1))).then((code) => process.exit(code))`;
-  const args = ['--kubeconfig', api.server.kubeconfigPath, '--listen', `127.0.0.1:${port}`, '--upstream', '127.0.0.1:9', '--ttl', '5', '--health-listen', '', '--ready-listen', '', '--metrics-listen', ''];
+  const args = ['--kubeconfig', api.server.kubeconfigPath, '--listen', '127.0.0.1:0', '--upstream', '127.0.0.1:9', '--ttl', '5', '--health-listen', '', '--ready-listen', '', '--metrics-listen', ''];
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SVCNET_LOG_LEVEL: 'error' } });
   t.after(() => child.kill('SIGKILL'));
-  await waitForOutput(child, /serving on/, 60_000);
+  // Port 0: the server picks one free for both UDP and TCP and says which.
+  const out = await waitForOutput(child, /udp\+tcp port \d+/, 60_000);
+  const port = Number(/udp\+tcp port (\d+)/.exec(out)![1]);
   let r = await dig(port, 'kubernetes.default.svc.cluster.local', 'A');
   for (let i = 0; i < 50 && r.answer.length === 0; i++) {
     await new Promise((res) => setTimeout(res, 100));

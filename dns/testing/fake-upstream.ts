@@ -35,15 +35,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     const budget = proto === 'udp' && truncate.has(key.split(' ')[0]!) ? 12 + (p.query.questionEnd - 12) + 11 : 65535;
     return encodeReply(req, p.query, { ...a, recursionAvailable: true }, budget);
   };
-  const udp = dgram.createSocket('udp4');
-  udp.on('message', (msg, r) => {
+  const conns = new Set<net.Socket>();
+  const onUdp = (udp: dgram.Socket) => (msg: Buffer, r: dgram.RemoteInfo) => {
     const out = reply(msg, 'udp');
     if (out) udp.send(out, r.port, r.address);
-  });
-  await new Promise<void>((res) => udp.bind(0, '127.0.0.1', () => res()));
-  const port = udp.address().port;
-  const conns = new Set<net.Socket>();
-  const tcp = net.createServer((sock) => {
+  };
+  const onTcp = (sock: net.Socket) => {
     conns.add(sock);
     sock.on('close', () => conns.delete(sock));
     let buf = Buffer.alloc(0);
@@ -59,8 +56,8 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         sock.write(Buffer.concat([len, out]));
       }
     });
-  });
-  await new Promise<void>((res) => tcp.listen(port, '127.0.0.1', () => res()));
+  };
+  const { udp, tcp, port } = await bindUdpAndTcp(onUdp, onTcp);
   return {
     port,
     asked,
@@ -78,4 +75,28 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
 
 export function soa(minimum: number, ttl = 3600): RR {
   return { name: 'test', ttl, type: 'SOA', mname: 'ns.test', rname: 'hostmaster.test', serial: 1, refresh: 7200, retry: 1800, expire: 86400, minimum };
+}
+
+/**
+ * A UDP socket and a TCP server on one port number of 127.0.0.1. The UDP port comes from the
+ * kernel; another process may hold the same number in TCP, so a few numbers are tried.
+ */
+async function bindUdpAndTcp(onUdp: (udp: dgram.Socket) => (msg: Buffer, r: dgram.RemoteInfo) => void, onTcp: (sock: net.Socket) => void): Promise<{ udp: dgram.Socket; tcp: net.Server; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const udp = dgram.createSocket('udp4');
+    udp.on('message', onUdp(udp));
+    await new Promise<void>((res) => udp.bind(0, '127.0.0.1', () => res()));
+    const port = udp.address().port;
+    const tcp = net.createServer(onTcp);
+    try {
+      await new Promise<void>((res, rej) => {
+        tcp.once('error', rej);
+        tcp.listen(port, '127.0.0.1', () => res());
+      });
+      return { udp, tcp, port };
+    } catch (err) {
+      udp.close();
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 10) throw err;
+    }
+  }
 }
