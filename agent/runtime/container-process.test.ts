@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandboxMountTable } from '../net/sandbox-holder.js';
-import { launchCommand } from './container-process.js';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { waitFor } from '../../testing/wait-for.js';
+import { isAlive, launchCommand } from './container-process.js';
 
 describe('container process', () => {
   it('mounts the pod files and a sysfs of its own network, escaping paths for fstab', () => {
@@ -21,5 +24,18 @@ describe('container process', () => {
   it('with a sandbox holder, is one nsenter into its namespaces, then the program', () => {
     const base = { hostname: 'h', resolvConfPath: '/r', fstabPath: '/f', argv: ['nginx', '-g', 'daemon off;'], env: [], workingDir: '/srv', stdoutPath: '/o', stderrPath: '/e' };
     assert.deepEqual(launchCommand({ ...base, podHash: 'abc123def', hostsPath: '/h', holderPid: 42 }), ['nsenter', '-t', '42', '-n', '-m', '-u', '--wd=/srv', '--', 'nginx', '-g', 'daemon off;']);
+  });
+  it('isAlive: a running process is alive; an exited one nobody has reaped (a zombie) is not', async () => {
+    // `true` runs in the background of a shell that then becomes `sleep`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d)))));
+      await waitFor('the background process to exit', () => /\) Z /.test(readFileSync(`/proc/${zombie}/stat`, 'latin1')));
+      assert.doesNotThrow(() => process.kill(zombie, 0), 'a zombie still takes signal 0');
+      assert.equal(isAlive(zombie), false);
+      assert.equal(isAlive(parent.pid!), true);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });

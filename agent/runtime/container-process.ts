@@ -16,7 +16,7 @@
  * spawn itself is done by the ProcessLauncher's helper (launcher.ts), which keeps fork costs off
  * the agent's event loop.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { podNetnsName } from '../names.js';
 import { nodePath, sandboxMountTable } from '../net/sandbox-holder.js';
@@ -88,12 +88,22 @@ function nodeTool(name: string): string {
   return path;
 }
 
+/**
+ * Whether the process still runs. An exited process whose parent has not reaped it yet (a zombie,
+ * e.g. one re-parented to an init that reaps slowly) still takes signal 0, so its state is read too.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // "pid (comm) S ...": the state follows the last ')' (comm itself may contain ')').
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return false; // reaped meanwhile
   }
 }
 
