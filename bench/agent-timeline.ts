@@ -5,7 +5,7 @@
  * since the step before, p50/p99 over the pods.
  */
 import { readFileSync } from 'node:fs';
-import { percentile, round } from './stats.js';
+import { percentile, round, summarize } from './stats.js';
 
 export interface Mark {
   pod: string;
@@ -78,5 +78,5 @@ export function spanStats(marks: Mark[], pods: string[], from: string, to: strin
     const b = byPod.get(p)?.get(to);
     return a === undefined || b === undefined ? [] : [b - a];
   });
-  return { n: spans.length, p50: round(percentile(spans, 50)), p99: round(percentile(spans, 99)), max: round(Math.max(...spans)) };
+  return summarize(spans);
 }
