@@ -18,11 +18,12 @@
  * group, so a Ctrl-C of `svcnet up` does not reach it) and is a process of the sandbox's network namespace, so whatever removes
  * the namespace (removePodNetworks: `ip netns pids` then kill) kills the holder too.
  */
-import { closeSync, constants, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { procCommState } from '../runtime/proc-stat.js';
 import { shellQuote } from '../runtime/shell-quote.js';
 import { SvcnetError } from '../../common/errors.js';
-import { podNetnsName } from '../names.js';
+import { isSandboxHash, podNetnsName } from '../names.js';
 
 /** The node's PATH, to find node tools (nsenter, hostname) whatever a container's PATH is. */
 export const nodePath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -71,8 +72,13 @@ export function writeSandboxFiles(dir: string, files: { resolvConf: string; host
 
 /** Hashes of the sandbox directories under `<agentDir>/sandboxes`. */
 export function sandboxDirHashes(agentDir: string): string[] {
+  return hashNamedEntries(sandboxesRoot(agentDir));
+}
+
+/** The entries of `dir` named by a sandbox hash ([] when `dir` does not exist). */
+export function hashNamedEntries(dir: string): string[] {
   try {
-    return readdirSync(sandboxesRoot(agentDir)).filter((f) => /^[0-9a-f]{9}$/.test(f));
+    return readdirSync(dir).filter(isSandboxHash);
   } catch {
     return [];
   }
@@ -141,16 +147,6 @@ export function isHolder(pid: number | undefined, hash: string): boolean {
     return statSync(`/proc/${pid}/ns/net`).ino === statSync(`/run/netns/${podNetnsName(hash)}`).ino;
   } catch {
     return false;
-  }
-}
-
-/** `/proc/<pid>/stat`'s command and state, or undefined when the process is gone. */
-function procCommState(pid: number): { comm: string; state: string } | undefined {
-  try {
-    const m = /^\d+ \((.*)\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-    return m ? { comm: m[1], state: m[2] } : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -16,11 +16,12 @@
  * spawn itself is done by the ProcessLauncher's helper (launcher.ts), which keeps fork costs off
  * the agent's event loop.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { podNetnsName } from '../names.js';
 import { nodePath, sandboxMountTable } from '../net/sandbox-holder.js';
 import type { Launched, ProcessLauncher } from './launcher.js';
+import { procCommState } from './proc-stat.js';
 
 export interface ContainerLaunch {
   /** undefined for hostNetwork pods: they stay in the agent's network (and UTS) namespace. */
@@ -98,13 +99,8 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // "pid (comm) S ...": the state follows the last ')' (comm itself may contain ')').
-    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
-  } catch {
-    return false; // reaped meanwhile
-  }
+  const proc = procCommState(pid);
+  return proc !== undefined && proc.state !== 'Z'; // undefined: reaped meanwhile
 }
 
 /** Signals the container's whole process group (nginx master and workers, shell children). */
