@@ -3,7 +3,7 @@
  * `svcnet` prefix plus a short hash of the pod UID, so a later agent (or `svcnet down`) can find
  * them again. Interface names are limited to 15 bytes: "svcnet" (6) + 9 hex digits.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export const bridgeName = 'svcnet0';
 const hashLength = 9;
@@ -11,6 +11,18 @@ const hashLength = 9;
 /** 9 hex digits of sha256(uid): 36 bits, so 200 pods collide with odds of about 1 in 3 million. */
 export function podHash(uid: string): string {
   return createHash('sha256').update(uid).digest('hex').slice(0, hashLength);
+}
+
+/** A hash for a sandbox made before its pod is known (the sandbox pool); same length as podHash. */
+export function randomSandboxHash(): string {
+  return randomBytes(Math.ceil(hashLength / 2)).toString('hex').slice(0, hashLength);
+}
+
+const hashPattern = new RegExp(`^[0-9a-f]{${hashLength}}$`);
+
+/** Whether a file name is a sandbox hash (pool markers and sandbox directories are named by one). */
+export function isSandboxHash(name: string): boolean {
+  return hashPattern.test(name);
 }
 
 export function podNetnsName(hash: string): string {

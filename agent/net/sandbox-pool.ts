@@ -12,14 +12,14 @@
  * never outlives the agent. The pool refills once no pod took a sandbox for `idleMs`, a few at a
  * time, so refilling does not compete with the pod starts of a burst.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger } from '../../common/log.js';
 import type { PodAddressAllocator } from './ipam.js';
 import type { PodNetworkBatcher } from './network-batch.js';
 import { hasLeftovers, removePodNetworks } from './pod-network.js';
-import { prepareSandboxDir, removeSandboxDirs, sandboxDir } from './sandbox-holder.js';
+import { hashNamedEntries, prepareSandboxDir, removeSandboxDirs, sandboxDir } from './sandbox-holder.js';
+import { randomSandboxHash } from '../names.js';
 
 const log = logger('agent/pool');
 
@@ -52,11 +52,7 @@ export function poolOwner(hash: string): string {
 
 /** Hashes of the pooled sandboxes an agent left in `dir` (for cleanup, here and in tests). */
 export function poolMarkers(dir: string): string[] {
-  try {
-    return readdirSync(dir).filter((f) => /^[0-9a-f]{9}$/.test(f));
-  } catch {
-    return [];
-  }
+  return hashNamedEntries(dir);
 }
 
 /**
@@ -141,7 +137,7 @@ export class SandboxPool {
   async #make(n: number): Promise<boolean> {
     const made: PooledSandbox[] = [];
     for (let i = 0; i < n; i++) {
-      const hash = randomBytes(5).toString('hex').slice(0, 9);
+      const hash = randomSandboxHash();
       if (hasLeftovers(hash)) continue;
       writeFileSync(join(this.opts.dir, hash), 'pending');
       prepareSandboxDir(sandboxDir(this.opts.agentDir, hash));
