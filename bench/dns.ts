@@ -188,7 +188,7 @@ export async function benchDns(opts: DnsBenchOptions = {}): Promise<Record<strin
         `; svcnet halfWithChurn: one more half-load run per round while one EndpointSlice changes every ${churnIntervalMs} ms` +
         (untuned ? '; svcnetDefaultGc: the same svcnet child without dns/gc-tuning.ts (V8 defaults), measured in the same rounds after knot, also at svcnet\'s half-load rate (atFirstsHalf)' : ''),
       svcnetNodeFlags: [...dnsGcFlags, ...(opts.nodeFlags ?? [])],
-      svcnetNodeFlagsHow: `${dnsGcFlags.join(' ')}: set by v8.setFlagsFromString when the child starts, through dns/gc-tuning.ts as \`svcnet dns\` and \`svcnet up\` do; any others on the node command line`,
+      svcnetNodeFlagsHow: `${dnsGcFlags.join(' ')}: set by v8.setFlagsFromString when the child starts, through dns/gc-tuning.ts as \`svcnet dns\` does (\`svcnet up\` does not apply them: they would apply to every component in its process); any others on the node command line`,
       lookupsInProcess: lookups,
       svcnet: { ...svcnet, rssMiB: svcRss, indexBuildMs: svcBuild.buildMs, rssAfterBuildMiB: svcBuild.rssMiB, heapAfterBuildMiB: svcBuild.heapUsedMiB },
       knot: { ...knotRun, rssMiB: knotRss },
