@@ -26,8 +26,9 @@ describe('container process', () => {
     assert.deepEqual(launchCommand({ ...base, podHash: 'abc123def', hostsPath: '/h', holderPid: 42 }), ['nsenter', '-t', '42', '-n', '-m', '-u', '--wd=/srv', '--', 'nginx', '-g', 'daemon off;']);
   });
   it('isAlive: a running process is alive; an exited one nobody has reaped (a zombie) is not', async () => {
-    // `true` runs in the background of a shell that then becomes `sleep`, which never reaps it.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // A background child of a shell that then becomes `sleep`, which never reaps it. The child
+    // exits only once its parent is `sleep`: exiting earlier could let the shell reap it first.
+    const parent = spawn('sh', ['-c', 'p=$$; (until grep -qx sleep /proc/$p/comm; do sleep 0.01; done) & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d) => resolve(String(d)))));
       await waitFor('the background process to exit', () => /\) Z /.test(readFileSync(`/proc/${zombie}/stat`, 'latin1')));
