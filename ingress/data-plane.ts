@@ -9,7 +9,7 @@ import { IngressMetrics } from './metrics.js';
 import type { RouteTable } from './model.js';
 import { defaultHeadLimits, type HeadLimits } from './proxy/http-head.js';
 import { DataPlane, defaultTimeouts, type Timeouts } from './proxy/plane.js';
-import { httpHandler, httpsHandler, listenTcp, parseListen, portOf, serve } from './server.js';
+import { httpHandler, httpsHandler, listenTcp, parseListen, pauseOnConnect, portOf, serve } from './server.js';
 import { CertStore } from './tls/cert-store.js';
 import { generateSelfSigned, type PemPair } from './tls/default-cert.js';
 import { UpstreamPools } from './upstream/pool.js';
@@ -69,6 +69,7 @@ export async function startDataPlane(opts: DataPlaneOptions): Promise<RunningDat
     const httpsPort = httpsServer ? portOf(httpsServer) : 0;
     const httpPort = httpServer ? portOf(httpServer) : 0;
     if (httpsServer) stops.push(serve(httpsServer, httpsHandler(plane, certs, { proto: 'https', localPort: httpsPort, httpsPort, hsts: '' })));
+    if (httpServer) pauseOnConnect(httpServer);
     if (httpServer) stops.push(serve(httpServer, httpHandler(plane, { proto: 'http', localPort: httpPort, httpsPort: opts.redirectHttpsPort ?? (httpsPort || 443), hsts: '' })));
     let closing: Promise<void> | undefined;
     return {

@@ -46,13 +46,60 @@ export function portOf(server: net.Server): number {
   return (server.address() as net.AddressInfo).port;
 }
 
+/**
+ * Plain client reads without the Readable stream. A socket accepted by a net.Server has no public
+ * `onread` option (only sockets that connect do), so each accepted TCP handle, not yet read from
+ * (the HTTP server pauses on connect, see pauseOnConnect below), is wrapped in a new net.Socket
+ * that has one: reads then land in one buffer shared by every connection and go to the
+ * connection synchronously, instead of a 64 KiB allocation, a Buffer and a stream push per read.
+ * Sharing is safe because a read's callback runs before any other read into the buffer, and
+ * ClientConnection copies whatever it keeps beyond the callback. This uses net.Socket's `handle`
+ * option and the `_handle` and `_server` fields (in net.js since Node 0.x, not documented): when
+ * they are missing, or the socket already read, the accepted socket is used as it is.
+ */
+const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
+
+type HandleSocket = net.Socket & { _handle?: { reading?: boolean } | null; _server?: net.Server | null; server?: net.Server | null };
+
+function withSharedReadBuffer(accepted: net.Socket, onRead: (chunk: Buffer) => void): net.Socket | undefined {
+  const old = accepted as HandleSocket;
+  const handle = old._handle;
+  if (!handle || handle.reading || old.bytesRead > 0 || old.readableLength > 0 || !('_server' in old)) return undefined;
+  const socket = new net.Socket({
+    handle,
+    allowHalfOpen: true,
+    onread: {
+      buffer: sharedReadBuffer,
+      callback: (n: number) => {
+        onRead(sharedReadBuffer.subarray(0, n));
+        return true;
+      },
+    },
+  } as net.SocketConstructorOpts) as HandleSocket;
+  // The server counts its connections through the socket it created; hand that over, so that
+  // server.close() still sees this connection end.
+  socket.server = socket._server = old._server ?? null;
+  old._server = null;
+  return socket;
+}
+
+/** Makes the HTTP server hand over sockets not yet read from, for withSharedReadBuffer. */
+export function pauseOnConnect(server: net.Server): void {
+  (server as net.Server & { pauseOnConnect: boolean }).pauseOnConnect = true;
+}
+
 export function httpHandler(plane: DataPlane, listener: ListenerInfo): ConnectionHandler {
   const sockets = new Set<net.Socket>();
   return {
-    onConnection(socket) {
+    onConnection(accepted) {
+      let conn: ClientConnection | undefined;
+      const borrowing = withSharedReadBuffer(accepted, (chunk) => conn!.onBorrowedRead(chunk));
+      const socket = borrowing ?? accepted;
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
-      new ClientConnection(socket, plane, listener);
+      conn = new ClientConnection(socket, plane, listener, borrowing && sharedReadBuffer);
+      // A socket the server paused on connect and that could not be re-wrapped starts reading here.
+      if (!borrowing && accepted.isPaused()) accepted.resume();
     },
     close() {
       for (const s of sockets) s.destroy();

@@ -46,7 +46,13 @@ export class ClientConnection implements Deadline {
   #clientEnded = false;
   #pausedForPending = false;
 
-  constructor(socket: Socket, plane: DataPlane, listener: ListenerInfo) {
+  /**
+   * Reads arrive in a buffer shared by every connection (server.ts withSharedReadBuffer), valid
+   * only during onBorrowedRead: whatever is kept longer is copied first (see #own).
+   */
+  readonly #borrowed: ArrayBufferLike | undefined;
+
+  constructor(socket: Socket, plane: DataPlane, listener: ListenerInfo, sharedReadBuffer?: Buffer) {
     this.socket = socket;
     this.plane = plane;
     this.listener = listener;
@@ -55,7 +61,8 @@ export class ClientConnection implements Deadline {
     // TCP_NODELAY is already set by the listener (server option, or the HTTPS handler).
     plane.live.add(this);
     this.deadline = plane.now + plane.timeouts.headerMs;
-    socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(chunk)));
+    this.#borrowed = sharedReadBuffer?.buffer;
+    if (!sharedReadBuffer) socket.on('data', (chunk: Buffer) => this.#guard(() => this.#onData(chunk)));
     socket.on('end', () => this.#guard(() => this.#onEnd()));
     socket.on('drain', () => this.exchange?.onClientDrain());
     socket.on('error', () => {});
@@ -72,10 +79,21 @@ export class ClientConnection implements Deadline {
     }
   }
 
+  /** A read into the shared buffer: handled now; what stays pending is copied before returning. */
+  onBorrowedRead(chunk: Buffer): void {
+    this.#guard(() => this.#onData(chunk));
+    if (this.#pending !== undefined && this.#pending.buffer === this.#borrowed) this.#pending = Buffer.from(this.#pending);
+  }
+
+  /** `b` itself, or a copy when it lives in the shared read buffer (to hand to an upstream socket). */
+  #own(b: Buffer): Buffer {
+    return b.buffer === this.#borrowed ? Buffer.from(b) : b;
+  }
+
   #onData(chunk: Buffer): void {
     switch (this.phase) {
       case 'tunnel':
-        this.exchange!.tunnelFromClient(chunk);
+        this.exchange!.tunnelFromClient(this.#own(chunk));
         return;
       case 'body':
         this.deadline = this.plane.now + this.plane.timeouts.bodyMs;
@@ -212,7 +230,7 @@ export class ClientConnection implements Deadline {
       ex.abortRequest(400, err.message);
       return;
     }
-    if (n > 0) ex.sendBody(start === 0 && n === buf.length ? buf : buf.subarray(start, start + n));
+    if (n > 0) ex.sendBody(this.#own(start === 0 && n === buf.length ? buf : buf.subarray(start, start + n)));
     if (ex.requestFramer.done) {
       if (this.phase === 'body') this.phase = 'wait';
       ex.requestBodyDone();

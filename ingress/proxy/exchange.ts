@@ -165,6 +165,8 @@ export class Exchange implements UpstreamOwner {
       return false;
     }
     this.client.deadline = this.client.plane.now + this.backend.options.readTimeoutMs;
+    this.#readBuffer = chunk.buffer;
+    this.#keptReadBuffer = false;
     if (this.#tunnel) this.#toClient(chunk);
     else if (!this.#res) {
       this.#resBuf = this.#resBuf ? Buffer.concat([this.#resBuf, chunk]) : chunk;
@@ -172,8 +174,8 @@ export class Exchange implements UpstreamOwner {
     } else this.#forwardResponseBody(chunk, 0);
     // A partial head kept for the next read must not point into the pool's reusable read buffer.
     if (this.#resBuf && this.#resBuf.buffer === chunk.buffer) this.#resBuf = Buffer.from(this.#resBuf);
-    // A write that did not complete at once still references `chunk`.
-    return this.client.socket.writableLength > 0;
+    this.#readBuffer = undefined;
+    return this.#keptReadBuffer;
   }
 
   #readResponseHeads(): void {
@@ -252,6 +254,9 @@ export class Exchange implements UpstreamOwner {
   }
 
   #keepAliveClient = false;
+  /** The buffer of the upstream read being handled: the pool reuses it unless a write kept it. */
+  #readBuffer: ArrayBufferLike | undefined;
+  #keptReadBuffer = false;
 
   #writeHeadWithBody(head: string, rest: Buffer, framer: BodyFramer): void {
     let n: number;
@@ -288,7 +293,16 @@ export class Exchange implements UpstreamOwner {
 
   #toClient(chunk: Buffer): void {
     this.#resBytes += chunk.length;
-    if (!this.client.socket.write(chunk) && !this.#waitingClientDrain) {
+    const s = this.client.socket;
+    // Does the socket still reference `chunk` once write() returns? It does when the write waits
+    // behind earlier ones or a cork, and on plain TCP while the kernel has not taken all of it. A
+    // TLS socket never does otherwise: Node's TLSWrap encrypts at once (and copies what it cannot
+    // encrypt yet), but its writes all complete asynchronously, so writableLength alone would say
+    // "kept" after every write and cost a fresh 64 KiB read buffer per response.
+    const behind = s.writableLength > 0 || s.writableCorked > 0;
+    const ok = s.write(chunk);
+    if (chunk.buffer === this.#readBuffer && (behind || (this.client.listener.proto === 'http' && s.writableLength > 0))) this.#keptReadBuffer = true;
+    if (!ok && !this.#waitingClientDrain) {
       this.#waitingClientDrain = true;
       this.#conn?.socket.pause();
     }
