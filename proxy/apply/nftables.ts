@@ -9,6 +9,7 @@ import { ApplyError, excerptAround, failingLine } from './apply-error.js';
 import type { CommandRunner } from './runner.js';
 import { encodeTransaction, type NetlinkBatch } from '../netlink/batch.js';
 import { UnsupportedNft } from '../netlink/rule-parser.js';
+import type { KernelError } from '../netlink/addon.js';
 import { logger } from '../../common/log.js';
 
 const component = 'proxy/nftables';
@@ -25,8 +26,8 @@ export type NftablesPath = 'netlink' | 'nft';
  */
 export async function applyNftables(runner: CommandRunner, transaction: string, opts: { netlink?: boolean } = {}): Promise<NftablesPath> {
   const batch = opts.netlink && runner.sendNftBatch ? encodeOrFallBack(transaction) : undefined;
-  if (batch) {
-    const errors = runner.sendNftBatch!(batch.buffer);
+  const errors = batch ? sendOrFallBack(runner, batch) : undefined;
+  if (batch && errors) {
     if (errors.length === 0) return 'netlink';
     const lines = errors.map((e) => ({ ...e, line: batch.lineOfSeq(e.seq) }));
     const stderr = lines.map((e) => `${e.line ? `line ${e.line}: ` : ''}Error: Could not process rule: ${e.message}\n`).join('');
@@ -37,6 +38,16 @@ export async function applyNftables(runner: CommandRunner, transaction: string, 
   if (r.code === 0) return 'nft';
   const line = failingLine(r.stderr);
   throw new ApplyError(component, 'nft -f -', r.code, r.stderr, line ? excerptAround(transaction, line) : '');
+}
+
+/** The kernel's errors, or undefined when the batch could not be sent at all (then nft runs it). */
+function sendOrFallBack(runner: CommandRunner, batch: NetlinkBatch): KernelError[] | undefined {
+  try {
+    return runner.sendNftBatch!(batch.buffer);
+  } catch (err) {
+    log.warn('could not send the nf_tables netlink batch; using nft', { err: (err as Error).message });
+    return undefined;
+  }
 }
 
 const loggedForms = new Set<string>();

@@ -54,6 +54,16 @@ describe('netlink encoder: what it refuses', () => {
     assert.equal(runner.commands.length, 0, 'nft was not run');
   });
 
+  test('a batch that cannot be sent (socket, namespace) goes to nft', async () => {
+    const runner = Object.assign(new RecordingRunner(), {
+      sendNftBatch: () => {
+        throw new Error('cannot enter network namespace gone: No such file or directory');
+      },
+    });
+    assert.equal(await applyNftables(runner, 'add chain ip kube-proxy a/b\n', { netlink: true }), 'nft');
+    assert.equal(runner.commands.length, 1);
+  });
+
   test('an unsupported transaction is piped to nft whole', async () => {
     let sent = 0;
     const runner = Object.assign(new RecordingRunner(), { sendNftBatch: () => (sent++, []) });
