@@ -32,8 +32,10 @@ function unsupportedForm(text: string): string | undefined {
 }
 
 describe('netlink encoder: what it refuses', () => {
-  test('anonymous interval sets, ip6, base chains and table lines go to nft', () => {
-    assert.equal(unsupportedForm('add rule ip kube-proxy firewall-X ip saddr != { 203.0.113.0/25 } drop\n'), 'ip saddr { set }');
+  test('touching source ranges, ip6, base chains and table lines go to nft', () => {
+    assert.equal(unsupportedForm('add rule ip kube-proxy firewall-X ip saddr != { 203.0.113.0/25 } drop\n'), undefined);
+    assert.equal(unsupportedForm('add rule ip kube-proxy firewall-X ip saddr != { 203.0.113.0/25 , 203.0.113.128 } drop\n'), 'overlapping or adjacent ranges in an anonymous set');
+    assert.equal(unsupportedForm('add rule ip kube-proxy firewall-X ip daddr { 10.0.0.0/8 , 1.2.3.4 } drop\n'), 'ip daddr { set }');
     assert.equal(unsupportedForm('add rule ip6 kube-proxy c ip6 saddr ::1 drop\n'), 'family ip6');
     assert.equal(unsupportedForm('add chain ip kube-proxy nat-output { type nat hook output priority -100 ; }\n'), 'add chain with a spec');
     assert.match(unsupportedForm('add table ip kube-proxy { comment "rules for kube-proxy" ; }\n') ?? '', /^line "add table/);
@@ -67,7 +69,7 @@ describe('netlink encoder: what it refuses', () => {
   test('an unsupported transaction is piped to nft whole', async () => {
     let sent = 0;
     const runner = Object.assign(new RecordingRunner(), { sendNftBatch: () => (sent++, []) });
-    const via = await applyNftables(runner, 'add chain ip kube-proxy a/b\nadd rule ip kube-proxy a/b ip saddr != { 1.2.3.0/24 } drop\n', { netlink: true });
+    const via = await applyNftables(runner, 'add chain ip kube-proxy a/b\nadd rule ip kube-proxy a/b ip saddr != { 1.2.3.0/24 , 1.2.4.0/24 } drop\n', { netlink: true });
     assert.equal(via, 'nft');
     assert.equal(sent, 0);
     assert.equal(runner.commands[0]?.stdin?.split('\n').length, 3);
@@ -136,7 +138,7 @@ describe('netlink encoder = nft --debug=netlink', { skip: Lab.canRun() }, () => 
         if (form) refused.add(form);
         return !form;
       });
-      assert.deepEqual([...refused].filter((f) => f !== 'ip saddr { set }'), [], 'only firewall source-range rules are left to nft');
+      assert.deepEqual([...refused], [], 'every per-Service line is encoded');
       const partial = join(dir, 'partial.nft');
       writeFileSync(partial, kept.join('\n') + '\n');
       const expected = nftRuleBlocks(lab.exec(ns, 'nft', ['--debug=netlink', '-c', '-f', partial]));

@@ -7,7 +7,7 @@
  */
 import { attr, encodeBatch, nftMessage, nftMsg, nlmF, type Attr, type NlMessage } from './message.js';
 import { debugExpr, expressionsAttr, verdictData, type Expr, type Verdict } from './expressions.js';
-import { ipv4Bytes, parseRule, portBytes, protoNumber, readVerdict, Tokens, UnsupportedNft, type AnonymousVmap } from './rule-parser.js';
+import { ipv4Bytes, parseRule, portBytes, protoNumber, readVerdict, Tokens, UnsupportedNft, type AnonymousIntervalSet, type AnonymousVmap } from './rule-parser.js';
 
 export interface NetlinkBatch {
   /** BATCH_BEGIN … BATCH_END, ready to send. */
@@ -119,6 +119,10 @@ function affinitySet(name: string, spec: string, setId: number): NlMessage {
 function addRule(chain: string, text: string, n: number, b: BatchBuilder): void {
   const { body, comment } = splitComment(text);
   const rule = parseRule(body, b.nextSetId);
+  for (const set of rule.intervalSets) {
+    b.push(n, anonymousIntervalSet(set));
+    b.push(n, intervalSetElements(set));
+  }
   for (const vmap of rule.vmaps) {
     b.push(n, anonymousVmap(vmap));
     b.push(n, vmapElements(vmap));
@@ -155,6 +159,32 @@ function anonymousVmap(vmap: AnonymousVmap): NlMessage {
     attr.nest(9, [attr.be32(1, vmap.elements.length)]),
     attr.bytes(13, userdata),
   ]);
+}
+
+/**
+ * The set behind `ip saddr != { … }`: anonymous|constant|interval, ipv4_addr keys. Its userdata
+ * is what nft 1.0.6 writes for it: key byte order big endian, auto-merge, and "typeof ip saddr".
+ */
+function anonymousIntervalSet(set: AnonymousIntervalSet): NlMessage {
+  const flags = 0x1 | 0x2 | 0x4;
+  const ipv4AddrType = 7;
+  const userdata = Buffer.from('0004020000000204010000000314000407000000010c00040c00000001040b000000', 'hex');
+  return nftMessage(nftMsg.newSet, nlmF.create, [
+    attr.str(1, table),
+    attr.str(2, '__set%d'),
+    attr.be32(3, flags),
+    attr.be32(4, ipv4AddrType),
+    attr.be32(5, 4),
+    attr.be32(10, set.setId),
+    attr.nest(9, [attr.be32(1, set.elements.length)]),
+    attr.bytes(13, userdata),
+  ]);
+}
+
+/** NFTA_SET_ELEM_FLAGS 1 (NFT_SET_ELEM_INTERVAL_END) marks the first address past a range. */
+function intervalSetElements(set: AnonymousIntervalSet): NlMessage {
+  const elements = set.elements.map((e) => attr.nest(1, [...(e.end ? [attr.be32(3, 1)] : []), attr.nest(1, [attr.bytes(1, e.key)])]));
+  return nftMessage(nftMsg.newSetElem, nlmF.create, [attr.str(1, table), attr.str(2, '__set%d'), attr.be32(4, set.setId), attr.nest(3, elements)]);
 }
 
 function vmapElements(vmap: AnonymousVmap): NlMessage {

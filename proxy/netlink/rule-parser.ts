@@ -12,9 +12,20 @@ export interface AnonymousVmap {
   readonly elements: ReadonlyArray<{ readonly key: number; readonly verdict: Verdict }>;
 }
 
+/**
+ * An anonymous constant interval set of IPv4 addresses (`ip saddr != { CIDR , ADDR }`), as nft
+ * sends it: sorted, disjoint ranges, each a start element and an end element (first address past
+ * the range, flagged), plus a leading end marker at 0.0.0.0 unless a range starts there.
+ */
+export interface AnonymousIntervalSet {
+  readonly setId: number;
+  readonly elements: ReadonlyArray<{ readonly key: Buffer; readonly end: boolean }>;
+}
+
 export interface ParsedRule {
   readonly exprs: Expr[];
   readonly vmaps: AnonymousVmap[];
+  readonly intervalSets: AnonymousIntervalSet[];
 }
 
 /** Thrown for text outside the supported subset; `form` names the construct, for the fallback log. */
@@ -61,7 +72,7 @@ export class Tokens {
 
 export function parseRule(text: string, nextSetId: () => number): ParsedRule {
   const tokens = new Tokens(text.trim().split(/\s+/));
-  const out: ParsedRule = { exprs: [], vmaps: [] };
+  const out: ParsedRule = { exprs: [], vmaps: [], intervalSets: [] };
   while (!tokens.done()) {
     const word = tokens.next('statement');
     const statement = statements[word];
@@ -91,8 +102,8 @@ const statements: Readonly<Record<string, Statement>> = {
   return: (_t, out) => out.exprs.push({ op: 'verdict', verdict: { kind: 'return' } }),
 };
 
-/** ip saddr|daddr [!=] ADDR[/LEN] | @set */
-function ipMatch(t: Tokens, out: ParsedRule): void {
+/** ip saddr|daddr [!=] ADDR[/LEN] | @set | { ADDR[/LEN] , … } */
+function ipMatch(t: Tokens, out: ParsedRule, nextSetId: () => number): void {
   const field = t.next('ip field');
   if (field !== 'saddr' && field !== 'daddr') throw new UnsupportedNft(`ip ${field}`);
   const offset = field === 'saddr' ? 12 : 16;
@@ -104,10 +115,24 @@ function ipMatch(t: Tokens, out: ParsedRule): void {
     out.exprs.push({ op: 'lookup', sreg: reg1, set: value.slice(1), invert: neq });
     return;
   }
+  if (value !== '{') return addressMatch(out, offset, neq, value);
+  const items = readSetBody(t);
+  // nft turns a one-element set into a plain match of that element.
+  if (items.length === 1) return addressMatch(out, offset, neq, items[0]!);
+  // Only the source-range form of firewall chains: the set's userdata records "ip saddr".
+  if (field !== 'saddr') throw new UnsupportedNft('ip daddr { set }');
+  const setId = nextSetId();
+  out.intervalSets.push({ setId, elements: intervalElements(items) });
+  out.exprs.push({ op: 'payload', base: 'network', offset, len: 4, dreg: reg1 });
+  out.exprs.push({ op: 'lookup', sreg: reg1, set: '__set%d', setId, invert: neq });
+}
+
+/** ADDR or ADDR/LEN at `offset` of the IPv4 header. */
+function addressMatch(out: ParsedRule, offset: number, neq: boolean, value: string): void {
   const [addrText, lenText] = value.split('/');
   const addr = ipv4Bytes(addrText!);
   const prefix = lenText === undefined ? 32 : Number(lenText);
-  if (!addr || !Number.isInteger(prefix) || prefix < 1 || prefix > 32) throw new UnsupportedNft(`ip ${field} ${value.startsWith('{') ? '{ set }' : value}`);
+  if (!addr || !Number.isInteger(prefix) || prefix < 1 || prefix > 32) throw new UnsupportedNft(`ip address ${value}`);
   if (prefix % 8 === 0) {
     // nft loads only the whole bytes of a byte-aligned prefix.
     out.exprs.push({ op: 'payload', base: 'network', offset, len: prefix / 8, dreg: reg1 });
@@ -115,11 +140,56 @@ function ipMatch(t: Tokens, out: ParsedRule): void {
     return;
   }
   const mask = Buffer.alloc(4);
-  mask.writeUInt32BE(prefix === 32 ? 0xffffffff : ~(0xffffffff >>> prefix) >>> 0);
+  mask.writeUInt32BE(~(0xffffffff >>> prefix) >>> 0);
   const masked = Buffer.from(addr.map((b, i) => b & mask[i]!));
   out.exprs.push({ op: 'payload', base: 'network', offset, len: 4, dreg: reg1 });
   out.exprs.push({ op: 'bitwise', reg: reg1, mask, xor: Buffer.alloc(4) });
   out.exprs.push({ op: 'cmp', sreg: reg1, neq, data: masked });
+}
+
+/** The items of `{ a , b/24 }` up to the closing brace (commas with or without spaces). */
+function readSetBody(t: Tokens): string[] {
+  const items: string[] = [];
+  for (;;) {
+    const tok = t.next('"}"');
+    if (tok === '}') break;
+    items.push(...tok.split(',').filter(Boolean));
+  }
+  if (items.length === 0) throw new UnsupportedNft('empty anonymous set');
+  return items;
+}
+
+/** ADDR[/LEN] → [first, last] as unsigned 32-bit numbers. */
+function ipv4Range(text: string): [number, number] {
+  const [addrText, lenText] = text.split('/');
+  const addr = ipv4Bytes(addrText!);
+  const prefix = lenText === undefined ? 32 : Number(lenText);
+  if (!addr || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new UnsupportedNft('anonymous set element');
+  const hostBits = 32 - prefix;
+  const first = hostBits === 32 ? 0 : ((addr.readUInt32BE(0) >>> hostBits) << hostBits) >>> 0;
+  return [first, hostBits === 32 ? 0xffffffff : first + 2 ** hostBits - 1];
+}
+
+/**
+ * Start/end elements of the sorted ranges. Overlapping or touching ranges would be merged by nft
+ * first; those are left to nft rather than re-implementing its merge.
+ */
+function intervalElements(items: readonly string[]): AnonymousIntervalSet['elements'] {
+  const ranges = items.map(ipv4Range).sort((a, b) => a[0] - b[0]);
+  const key = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
+  const out: Array<{ key: Buffer; end: boolean }> = [];
+  if (ranges[0]![0] !== 0) out.push({ key: key(0), end: true });
+  ranges.forEach(([first, last], i) => {
+    const next = ranges[i + 1];
+    if (next && next[0] <= last + 1) throw new UnsupportedNft('overlapping or adjacent ranges in an anonymous set');
+    out.push({ key: key(first), end: false });
+    if (last !== 0xffffffff) out.push({ key: key(last + 1), end: true });
+  });
+  return out;
 }
 
 function l4protoMatch(out: ParsedRule, proto: string): void {

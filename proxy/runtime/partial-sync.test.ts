@@ -69,7 +69,9 @@ class ChangingCluster {
     else if (roll < 0.3) {
       const affinity = rnd() < 0.5 ? { sessionAffinity: 'ClientIP' } : {};
       const local = rnd() < 0.5 ? { externalTrafficPolicy: 'Local' } : {};
-      this.#services.set(key, makeService(ns, name, { type: 'NodePort', clusterIP: `172.30.0.${40 + n}`, ports: [{ name: 'p80', port: 80, nodePort: 3100 + n }], ...affinity, ...local }));
+      // Some become LoadBalancers with source ranges (a firewall chain; the node's range admits the LB IP too).
+      const lb = rnd() < 0.3 ? { type: 'LoadBalancer', loadBalancerSourceRanges: ['203.0.113.0/25', '192.168.0.0/24'] } : {};
+      this.#services.set(key, makeService(ns, name, { type: 'NodePort', clusterIP: `172.30.0.${40 + n}`, ports: [{ name: 'p80', port: 80, nodePort: 3100 + n }], ...affinity, ...local, ...lb }, 'type' in lb ? [`5.6.7.${n}`] : []));
     } else if (roll < 0.4) this.#slices.delete(key);
     else {
       const eps = Array.from({ length: Math.floor(rnd() * 5) }, () => ({ ip: `10.180.${n}.${1 + Math.floor(rnd() * 8)}`, nodeName: rnd() < 0.3 ? testNodeName : 'other' }));
@@ -124,7 +126,7 @@ describe('partial syncs in the kernel', { skip }, () => {
         via.set(String(result.via), (via.get(String(result.via)) ?? 0) + 1);
       }
       if (mode === 'nftables') assert.equal(via.get('netlink'), undefined);
-      // No change re-adds a source-range rule (the one form left to nft), so every sync is a batch.
+      // Every form a partial sync writes is encoded, so every sync is a batch.
       if (mode === 'nftables-netlink') assert.ok(via.get('nft') === undefined && (via.get('netlink') ?? 0) >= 20, JSON.stringify([...via]));
       // The chains the last syncs flushed as stale are deleted by the next one (nftables).
       await backend.sync({ state: cluster.state(), node, changedServices: new Set(), full: false });
@@ -188,6 +190,7 @@ describe('nftables partial syncs: netlink batches = nft -f', { skip: skip ?? noA
     await viaNft.sync({ state: clusterA.state(), node, changedServices: new Set(), full: true });
     await viaNetlink.sync({ state: clusterB.state(), node, changedServices: new Set(), full: true });
     let batches = 0;
+    let sawSourceRangeSet = false;
     for (let step = 0; step < 40; step++) {
       const [keyA, keyB] = [clusterA.change(), clusterB.change()];
       await viaNft.sync({ state: clusterA.state(), node, changedServices: new Set([keyA]), full: false });
@@ -195,7 +198,10 @@ describe('nftables partial syncs: netlink batches = nft -f', { skip: skip ?? noA
       if (r.via === 'netlink') batches++;
       const [want, got] = [list(nftLab), list(netlinkLab)];
       assert.equal(got, want, `step ${step} (${keyB}):\n${lineDiff(want, got)}`);
+      // A source-range set written by a partial sync (the fixture's own firewall rule has one range).
+      if (/ip saddr != \{ 5\.6\.7\./.test(got)) sawSourceRangeSet = true;
     }
     assert.ok(batches >= 15, `${batches} syncs went as netlink batches`);
+    assert.ok(sawSourceRangeSet, 'a firewall rule with a source-range set was applied');
   });
 });
