@@ -7,7 +7,9 @@
  * whether it really has the change (iptables -S / nft list chain), outside the timed window.
  * Also the latency of new connections to the last-added Service (the last rule in KUBE-SERVICES
  * order). The API server runs as its own process; the proxy runs in this one (minSyncPeriod 0, so
- * the sync-rate limit, 1 s by default, does not add to the figures).
+ * the sync-rate limit, 1 s by default, does not add to the figures). Mode "nftables" sends partial
+ * syncs as nf_tables netlink batches when the addon is built; "nftables-nft"
+ * (BENCH_PROXY_MODES=nftables,nftables-nft) pipes every sync to nft, for comparison.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -26,7 +28,8 @@ import { runConcurrently } from './load.js';
 
 export interface ProxyBenchOptions {
   sizes?: number[];
-  modes?: Array<'iptables' | 'nftables'>;
+  /** "nftables" sends partial syncs as netlink batches (when the addon is built); "nftables-nft" pipes every sync to nft. */
+  modes?: Mode[];
   endpointsPerService?: number;
   /** Endpoint changes measured per size and mode (fewer at 10,000: each sync takes seconds). */
   samples?: (size: number) => number;
@@ -128,7 +131,20 @@ export async function benchProxy(opts: ProxyBenchOptions = {}): Promise<Record<s
   };
 }
 
-type Mode = 'iptables' | 'nftables';
+type Mode = 'iptables' | 'nftables' | 'nftables-nft';
+
+/** The proxy mode the kernel sees: nftables-nft is nftables with the netlink path turned off. */
+function proxyMode(mode: Mode): 'iptables' | 'nftables' {
+  return mode === 'iptables' ? 'iptables' : 'nftables';
+}
+
+/** Keeps the addresses each mode writes apart (all modes share the API server). */
+const modeOffset: Record<Mode, number> = { iptables: 0, nftables: 5000, 'nftables-nft': 10_000 };
+
+/** How the nftables transactions of a run reached the kernel (svcnet_proxy_nftables_transactions_total). */
+function nftablesPaths(metrics: string): Record<string, number> {
+  return Object.fromEntries([...metrics.matchAll(/svcnet_proxy_nftables_transactions_total\{path="(\w+)"\} (\d+)/g)].map((m) => [m[1]!, Number(m[2])]));
+}
 
 /** BENCH_PROXY_SIZES=10000 / BENCH_PROXY_MODES=nftables: one size or mode of a long run. */
 function listFromEnv<T>(name: string, parse: (s: string) => T): T[] | undefined {
@@ -137,7 +153,7 @@ function listFromEnv<T>(name: string, parse: (s: string) => T): T[] | undefined 
 }
 
 function parseMode(s: string): Mode {
-  if (s !== 'iptables' && s !== 'nftables') throw new Error(`BENCH_PROXY_MODES: unknown mode ${s}`);
+  if (s !== 'iptables' && s !== 'nftables' && s !== 'nftables-nft') throw new Error(`BENCH_PROXY_MODES: unknown mode ${s}`);
   return s;
 }
 
@@ -148,7 +164,7 @@ function load1(): number {
 
 /** Whether the kernel's rules send default/<service> (unnamed TCP port) to ip:8080. */
 async function kernelHasEndpoint(lab: Lab, mode: Mode, service: string, ip: string): Promise<boolean> {
-  const list = async (args: string[]) => (await lab.execAsync(lab.nodeNs, mode === 'iptables' ? 'iptables' : 'nft', args)).stdout;
+  const list = async (args: string[]) => (await lab.execAsync(lab.nodeNs, proxyMode(mode) === 'iptables' ? 'iptables' : 'nft', args)).stdout;
   if (mode === 'iptables') {
     const name = `default/${service}`;
     const sep = iptablesEndpointChain(name, 'tcp', `${ip}:8080`);
@@ -164,7 +180,7 @@ async function measure(client: ApiClient, mode: Mode, size: number, perService: 
   const lab = new Lab().setUp();
   const watcher = new SyncWatcher();
   const pod = await lab.addPod('backend');
-  const proxy = await startProxy({ client, mode, nodeName, clusterCIDR: labPodCIDR, netns: lab.nodeNs, healthzListen: '', metricsListen: '', healthCheckBindAddress: '', minSyncPeriodMs: 0, syncPeriodMs: 3_600_000, onSync: watcher.onSync });
+  const proxy = await startProxy({ client, mode: proxyMode(mode), nftNetlink: mode !== 'nftables-nft', nodeName, clusterCIDR: labPodCIDR, netns: lab.nodeNs, healthzListen: '', metricsListen: '', healthCheckBindAddress: '', minSyncPeriodMs: 0, syncPeriodMs: 3_600_000, onSync: watcher.onSync });
   try {
     const t0 = performance.now();
     const loadBeforeInitialSync = load1();
@@ -186,6 +202,7 @@ async function measure(client: ApiClient, mode: Mode, size: number, perService: 
       newServiceMs,
       syncDurationMs: summarize(syncs.map((x) => x.finishedAt - x.startedAt)),
       fullSyncs: syncs.filter((x) => x.full).length,
+      ...(mode === 'iptables' ? {} : { nftablesTransactions: nftablesPaths(proxy.metrics.render()) }),
       newConnectionMs: { ...summarize(tally.ms), errors: tally.errors, p99: round(percentile(tally.ms, 99), 3), p50: round(percentile(tally.ms, 50), 3) },
     };
   } finally {
@@ -202,7 +219,7 @@ async function measureEndpointChanges(client: ApiClient, lab: Lab, watcher: Sync
     const i = Math.floor(Math.random() * size);
     const key = `default/bench-${i}`;
     const slice = await client.get<KubeObject & { endpoints: Array<{ addresses: string[] }> }>(sliceResource, 'default', `bench-${i}-svcnet`);
-    const ip = fakeEndpointIP(size * perService + 1000 + s + (mode === 'nftables' ? 5000 : 0));
+    const ip = fakeEndpointIP(size * perService + 1000 + s + modeOffset[mode]);
     slice.endpoints[0]!.addresses = [ip];
     const synced = watcher.next(key);
     const sent = performance.now();
@@ -227,7 +244,7 @@ async function measureServiceChanges(client: ApiClient, lab: Lab, watcher: SyncW
   };
   for (let s = 0; s < samples; s++) {
     const name = `bench-new-${mode}-${s}`;
-    const ip = fakeEndpointIP(900_000 + s + (mode === 'nftables' ? 5000 : 0));
+    const ip = fakeEndpointIP(900_000 + s + modeOffset[mode]);
     const sliceSynced = watcher.next(`default/${name}`);
     await client.create(sliceResource, 'default', sliceObject(name, [{ ip, nodeName: 'elsewhere' }]));
     await sliceSynced;

@@ -7,14 +7,62 @@
 import { kubeProxyTable, isServiceChainName, isAffinitySetName } from '../nftables/names.js';
 import { ApplyError, excerptAround, failingLine } from './apply-error.js';
 import type { CommandRunner } from './runner.js';
+import { encodeTransaction, type NetlinkBatch } from '../netlink/batch.js';
+import { UnsupportedNft } from '../netlink/rule-parser.js';
+import type { KernelError } from '../netlink/addon.js';
+import { logger } from '../../common/log.js';
 
 const component = 'proxy/nftables';
+const log = logger(component);
 
-export async function applyNftables(runner: CommandRunner, transaction: string): Promise<void> {
+/** How a transaction reached the kernel. */
+export type NftablesPath = 'netlink' | 'nft';
+
+/**
+ * Applies one transaction atomically. With `netlink` (partial syncs) and a runner that can send
+ * batches, the text is encoded into an nf_tables batch and sent directly (proxy/netlink: no cache
+ * dump, unlike nft 1.0.6); a transaction with a line the encoder does not cover goes to `nft -f -`
+ * whole. A kernel error is an ApplyError either way.
+ */
+export async function applyNftables(runner: CommandRunner, transaction: string, opts: { netlink?: boolean } = {}): Promise<NftablesPath> {
+  const batch = opts.netlink && runner.sendNftBatch ? encodeOrFallBack(transaction) : undefined;
+  const errors = batch ? sendOrFallBack(runner, batch) : undefined;
+  if (batch && errors) {
+    if (errors.length === 0) return 'netlink';
+    const lines = errors.map((e) => ({ ...e, line: batch.lineOfSeq(e.seq) }));
+    const stderr = lines.map((e) => `${e.line ? `line ${e.line}: ` : ''}Error: Could not process rule: ${e.message}\n`).join('');
+    const first = lines.find((e) => e.line)?.line;
+    throw new ApplyError(component, 'nf_tables netlink batch', lines[0]!.errno, stderr, first ? excerptAround(transaction, first) : '');
+  }
   const r = await runner.run('nft', ['-f', '-'], transaction);
-  if (r.code === 0) return;
+  if (r.code === 0) return 'nft';
   const line = failingLine(r.stderr);
   throw new ApplyError(component, 'nft -f -', r.code, r.stderr, line ? excerptAround(transaction, line) : '');
+}
+
+/** The kernel's errors, or undefined when the batch could not be sent at all (then nft runs it). */
+function sendOrFallBack(runner: CommandRunner, batch: NetlinkBatch): KernelError[] | undefined {
+  try {
+    return runner.sendNftBatch!(batch.buffer);
+  } catch (err) {
+    log.warn('could not send the nf_tables netlink batch; using nft', { err: (err as Error).message });
+    return undefined;
+  }
+}
+
+const loggedForms = new Set<string>();
+
+function encodeOrFallBack(transaction: string): NetlinkBatch | undefined {
+  try {
+    return encodeTransaction(transaction);
+  } catch (err) {
+    if (!(err instanceof UnsupportedNft)) throw err;
+    if (!loggedForms.has(err.form)) {
+      loggedForms.add(err.form);
+      log.debug('transaction sent to nft: the netlink encoder does not cover a line', { form: err.form });
+    }
+    return undefined;
+  }
 }
 
 /** Service/endpoint chains and affinity sets now in the kernel's table (empty if there is no table). */

@@ -5,6 +5,7 @@
  * what would have run (`svcnet proxy render`, unit tests).
  */
 import { spawn } from 'node:child_process';
+import { nfnetlinkAddon, type KernelError } from '../netlink/addon.js';
 
 export interface CommandResult {
   readonly code: number;
@@ -14,12 +15,19 @@ export interface CommandResult {
 
 export interface CommandRunner {
   run(cmd: string, args: readonly string[], stdin?: string): Promise<CommandResult>;
+  /**
+   * Sends an nf_tables netlink batch (proxy/netlink) to the same place `run` programs, returning
+   * the kernel's errors. Absent when the native addon is not available: callers use `nft`.
+   */
+  readonly sendNftBatch?: (batch: Buffer) => KernelError[];
 }
 
-/** Runs commands on this host, or inside `netns` when given. */
+/** Runs commands on this host, or inside `netns` when given (netlink batches too). */
 export function hostRunner(netns?: string): CommandRunner {
+  const addon = nfnetlinkAddon();
   return {
     run: (cmd, args, stdin) => (netns ? spawnCollect('ip', ['netns', 'exec', netns, cmd, ...args], stdin) : spawnCollect(cmd, args, stdin)),
+    ...(addon ? { sendNftBatch: (batch: Buffer) => addon.sendBatch(batch, netns) } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ export interface SyncResult {
   readonly full: boolean;
   /** Bytes of rules text applied. */
   readonly bytes: number;
+  /** nftables: how the transaction reached the kernel (a netlink batch or `nft -f -`). */
+  readonly via?: 'netlink' | 'nft';
 }
 
 export interface ProxyBackend {

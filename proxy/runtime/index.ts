@@ -47,6 +47,8 @@ export interface ProxyOptions {
   metricsListen?: string;
   /** Address the per-service health check node ports bind to (default 0.0.0.0; '' = off). */
   healthCheckBindAddress?: string;
+  /** nftables mode: partial syncs as netlink batches when the addon is built (default true). */
+  nftNetlink?: boolean;
   /** Tests: run iptables/nft/conntrack inside this network namespace. */
   netns?: string;
   /** Overrides the Node's addresses (primary first). */
@@ -88,7 +90,7 @@ function checkMode(mode: ProxyMode): 'iptables' | 'nftables' {
 }
 
 function makeBackend(mode: 'iptables' | 'nftables', runner: CommandRunner, opts: ProxyOptions, metrics: ProxyMetrics): ProxyBackend {
-  return mode === 'nftables' ? new NftablesBackend(runner, { clusterCIDR: opts.clusterCIDR }, metrics) : new IptablesBackend(runner, { clusterCIDR: opts.clusterCIDR }, metrics);
+  return mode === 'nftables' ? new NftablesBackend(runner, { clusterCIDR: opts.clusterCIDR, netlink: opts.nftNetlink }, metrics) : new IptablesBackend(runner, { clusterCIDR: opts.clusterCIDR }, metrics);
 }
 
 async function clientFor(opts: { kubeconfig?: string; client?: ApiClient }): Promise<ApiClient> {

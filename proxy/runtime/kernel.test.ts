@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startApiFixture, type ApiFixture } from '../../testing/api-fixture.js';
 import { loadConnection } from '../../client/kubeconfig.js';
 import { ApiClient } from '../../client/rest.js';
+import { hostRunner } from '../apply/runner.js';
 import { setLogSink } from '../../common/log.js';
 import { cleanupProxyRules, startProxy, type RunningProxy } from './index.js';
 import { chiSquareCritical001, chiSquareUniform, Lab, labClientIP, labNodeIP, labPodCIDR, waitUntil, type Pod } from './testing/lab.js';
@@ -237,6 +238,13 @@ describe('proxy in the kernel', { skip }, () => {
         await client.create(servicesResource, 'default', serviceObject('web', { type: 'NodePort', clusterIP: ips.web, selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, nodePort: ips.webNodePort }] }));
         await client.update(sliceResource, 'default', { ...((await client.get(sliceResource, 'default', 'web-svcnet')) as object), endpoints: [3, 4].map((i) => ({ addresses: [`10.244.0.1${i}`], conditions: { ready: true }, nodeName })) } as never);
       });
+
+      if (mode === 'nftables') {
+        test('the partial syncs above reached the kernel as netlink batches (when the addon is built)', { skip: hostRunner().sendNftBatch ? undefined : 'no nf_tables netlink addon' }, () => {
+          const m = /svcnet_proxy_nftables_transactions_total\{path="netlink"\} (\d+)/.exec(proxy.metrics.render());
+          assert.ok(m && Number(m[1]) > 0, proxy.metrics.render().split('\n').filter((l) => l.includes('nftables_transactions')).join('\n'));
+        });
+      }
 
       test('--cleanup removes every chain, jump rule and the nftables table', async () => {
         await proxy.close();

@@ -85,6 +85,8 @@ export class ProxyMetrics {
   readonly restoreFailures = new Metric('kubeproxy_sync_proxy_rules_iptables_restore_failures_total', 'Cumulative proxy iptables restore failures', 'counter');
   readonly partialRestoreFailures = new Metric('kubeproxy_sync_proxy_rules_iptables_partial_restore_failures_total', 'Cumulative proxy iptables partial restore failures', 'counter');
   readonly nftablesSyncFailures = new Metric('kubeproxy_sync_proxy_rules_nftables_sync_failures_total', 'Cumulative proxy nftables sync failures', 'counter');
+  /** svcnet's own: how nftables transactions reached the kernel ("netlink" batch or "nft" -f -). */
+  readonly nftablesTransactions = new Metric('svcnet_proxy_nftables_transactions_total', 'nftables transactions applied, by path (netlink batch or nft -f -)', 'counter', ['path']);
   readonly noLocalEndpoints = new Metric('kubeproxy_sync_proxy_rules_no_local_endpoints_total', 'Number of services with a Local traffic policy and no endpoints', 'gauge', ['traffic_policy']);
   readonly healthzTotal = new Metric('kubeproxy_proxy_healthz_total', 'Cumulative proxy healthz HTTP status', 'counter', ['code']);
   readonly livezTotal = new Metric('kubeproxy_proxy_livez_total', 'Cumulative proxy livez HTTP status', 'counter', ['code']);

@@ -21,6 +21,11 @@ const log = logger('proxy/nftables');
 export interface NftablesBackendOptions {
   readonly clusterCIDR?: string;
   readonly masqueradeAll?: boolean;
+  /**
+   * Partial syncs go to the kernel as nf_tables netlink batches when the runner can send them
+   * (default true; SVCNET_NFT_NETLINK=0 also turns it off). Full syncs always use `nft -f -`.
+   */
+  readonly netlink?: boolean;
 }
 
 export class NftablesBackend implements ProxyBackend {
@@ -55,20 +60,22 @@ export class NftablesBackend implements ProxyBackend {
     const readded = new Set(partial?.addedChains ?? []);
     const deleted = this.#tracker.deletableChains((c) => (full ? full.activeChains.has(c) : readded.has(c)));
     const transaction = (partial ?? full!).text + this.#tracker.deletionText(deleted);
+    let via: 'netlink' | 'nft' | undefined;
     try {
-      if (transaction) await applyNftables(this.runner, transaction);
+      if (transaction) via = await applyNftables(this.runner, transaction, { netlink: partial !== undefined && this.options.netlink !== false });
     } catch (err) {
       this.metrics.nftablesSyncFailures.inc();
       this.#readBack = true;
       this.#applied = undefined;
       throw err;
     }
+    if (via) this.metrics.nftablesTransactions.inc([via]);
     if (partial) this.#tracker.commitPartial(partial, deleted);
     else this.#tracker.commitFull({ chains: full!.activeChains, sets: full!.activeSets }, deleted);
     this.#applied = (partial ?? full!).applied;
     this.#firstSync = false;
     this.#readBack = false;
-    return { full: !partial, bytes: transaction.length };
+    return { full: !partial, bytes: transaction.length, via };
   }
 
   /**
