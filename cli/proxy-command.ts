@@ -22,6 +22,7 @@ export const proxyFlags = {
   'metrics-bind-address': { type: 'string', default: '127.0.0.1:10249', help: 'HOST:PORT of /metrics ("" = off)' },
   'min-sync-period': { type: 'string', default: '1s', help: 'least time between two syncs (kube-proxy --iptables-min-sync-period)' },
   'sync-period': { type: 'string', default: '30s', help: 'periodic check that the rules are still there (kube-proxy --iptables-sync-period)' },
+  'nft-netlink': { type: 'string', default: 'auto', help: 'nftables mode: auto sends partial syncs as nf_tables netlink batches when the addon is built (proxy/netlink), off sends every sync through nft -f' },
 } satisfies FlagSpec;
 
 export const renderFlags = common;
@@ -51,6 +52,7 @@ export async function runProxy(argv: string[], out: { write(text: string): unkno
       metricsListen: values['metrics-bind-address'] as string,
       minSyncPeriodMs: durationMs(values['min-sync-period'], 'min-sync-period'),
       syncPeriodMs: durationMs(values['sync-period'], 'sync-period'),
+      nftNetlink: nftNetlinkFlag(values['nft-netlink']),
     });
   } catch (err) {
     if (err instanceof SvcnetError && err.code === 'IpvsUnavailable') throw new CliError(err.message);
@@ -77,6 +79,11 @@ async function runRender(argv: string[], out: { write(text: string): unknown }):
   });
   out.write(text);
   return 0;
+}
+
+function nftNetlinkFlag(v: unknown): boolean {
+  if (v === 'auto' || v === 'off') return v === 'auto';
+  throw new CliError(`proxy: --nft-netlink must be auto or off, got ${JSON.stringify(v)}`);
 }
 
 function modeFlag(v: unknown): ProxyMode {

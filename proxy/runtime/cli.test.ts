@@ -57,4 +57,5 @@ test('--mode ipvs without IPVS in the kernel exits with a clear message', { skip
 test('bad flags are refused', async () => {
   await assert.rejects(runProxy(['--mode', 'userspace']), /--mode must be iptables, nftables or ipvs/);
   await assert.rejects(runProxy(['--min-sync-period', 'soon']), /--min-sync-period must be a duration/);
+  await assert.rejects(runProxy(['--nft-netlink', 'yes']), /--nft-netlink must be auto or off/);
 });
