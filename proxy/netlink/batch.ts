@@ -137,48 +137,39 @@ function debugRule(chain: string, exprs: readonly Expr[]): string {
   return [`ip ${table} ${chain}`, ...exprs.map((e) => `  ${debugExpr(e)}`)].join('\n');
 }
 
-/**
- * The constant map behind `numgen … vmap { … }`: anonymous|constant|map, integer keys, verdict
- * data; the kernel names it (__map%d) and the rule's lookup finds it by its batch-local id.
- */
-function anonymousVmap(vmap: AnonymousVmap): NlMessage {
-  const flags = 0x1 | 0x2 | 0x8;
-  const integerType = 4;
-  const verdictType = 0xffffff00;
-  // Set userdata as nft 1.0.6 writes it for this map: key byte order host, data (verdict) typeof.
-  const userdata = Buffer.from('00040100000001040000000004080004010000000100060400000000', 'hex');
+/** NEWSET of an anonymous constant set nft would create for one rule, found by its batch-local id. */
+function anonymousSet(o: { name: string; flags: number; keyType: number; dataType?: number; setId: number; size: number; userdata: string }): NlMessage {
   return nftMessage(nftMsg.newSet, nlmF.create, [
     attr.str(1, table),
-    attr.str(2, '__map%d'),
-    attr.be32(3, flags),
-    attr.be32(4, integerType),
+    attr.str(2, o.name),
+    attr.be32(3, 0x1 | 0x2 | o.flags), // anonymous | constant | …
+    attr.be32(4, o.keyType),
     attr.be32(5, 4),
-    attr.be32(6, verdictType),
-    attr.be32(7, 0),
-    attr.be32(10, vmap.setId),
-    attr.nest(9, [attr.be32(1, vmap.elements.length)]),
-    attr.bytes(13, userdata),
+    ...(o.dataType === undefined ? [] : [attr.be32(6, o.dataType), attr.be32(7, 0)]),
+    attr.be32(10, o.setId),
+    attr.nest(9, [attr.be32(1, o.size)]),
+    attr.bytes(13, Buffer.from(o.userdata, 'hex')),
   ]);
 }
 
 /**
- * The set behind `ip saddr != { … }`: anonymous|constant|interval, ipv4_addr keys. Its userdata
- * is what nft 1.0.6 writes for it: key byte order big endian, auto-merge, and "typeof ip saddr".
+ * The constant map behind `numgen … vmap { … }`: a map (0x8) from integer keys to verdicts; the
+ * kernel names it (__map%d). Its userdata is what nft 1.0.6 writes for it: key byte order host,
+ * data (verdict) typeof.
+ */
+function anonymousVmap(vmap: AnonymousVmap): NlMessage {
+  const integerType = 4;
+  const verdictType = 0xffffff00;
+  return anonymousSet({ name: '__map%d', flags: 0x8, keyType: integerType, dataType: verdictType, setId: vmap.setId, size: vmap.elements.length, userdata: '00040100000001040000000004080004010000000100060400000000' });
+}
+
+/**
+ * The set behind `ip saddr != { … }`: an interval set (0x4) of ipv4_addr keys. Its userdata is what
+ * nft 1.0.6 writes for it: key byte order big endian, auto-merge, and "typeof ip saddr".
  */
 function anonymousIntervalSet(set: AnonymousIntervalSet): NlMessage {
-  const flags = 0x1 | 0x2 | 0x4;
   const ipv4AddrType = 7;
-  const userdata = Buffer.from('0004020000000204010000000314000407000000010c00040c00000001040b000000', 'hex');
-  return nftMessage(nftMsg.newSet, nlmF.create, [
-    attr.str(1, table),
-    attr.str(2, '__set%d'),
-    attr.be32(3, flags),
-    attr.be32(4, ipv4AddrType),
-    attr.be32(5, 4),
-    attr.be32(10, set.setId),
-    attr.nest(9, [attr.be32(1, set.elements.length)]),
-    attr.bytes(13, userdata),
-  ]);
+  return anonymousSet({ name: '__set%d', flags: 0x4, keyType: ipv4AddrType, setId: set.setId, size: set.elements.length, userdata: '0004020000000204010000000314000407000000010c00040c00000001040b000000' });
 }
 
 /** NFTA_SET_ELEM_FLAGS 1 (NFT_SET_ELEM_INTERVAL_END) marks the first address past a range. */
