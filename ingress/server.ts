@@ -135,17 +135,11 @@ export function pauseOnConnect(server: net.Server): void {
 }
 
 export function httpHandler(plane: DataPlane, listener: ListenerInfo): ConnectionHandler {
-  const sockets = new Set<net.Socket>();
-  const track = (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  };
   return {
     onConnection(accepted) {
       let conn: ClientConnection | undefined;
       const borrowing = withSharedReadBuffer(accepted, (chunk) => conn!.onBorrowedRead(chunk));
       const socket = borrowing ?? accepted;
-      track(socket);
       conn = new ClientConnection(socket, plane, listener, borrowing && sharedReadBuffer);
       // A socket the server paused on connect and that could not be re-wrapped starts reading here.
       if (!borrowing && accepted.isPaused()) accepted.resume();
@@ -153,12 +147,14 @@ export function httpHandler(plane: DataPlane, listener: ListenerInfo): Connectio
     adoptHandle(clientHandle) {
       let conn: ClientConnection | undefined;
       const socket = socketWithSharedBuffer(clientHandle, (chunk) => conn!.onBorrowedRead(chunk));
-      track(socket);
       conn = new ClientConnection(socket, plane, listener, sharedReadBuffer);
       return socket;
     },
     close() {
-      for (const s of sockets) s.destroy();
+      // Every plain connection is a ClientConnection from its first moment, listed in plane.live
+      // until its socket closes: no set of its own per handler (one less add, delete and `close`
+      // listener per connection).
+      for (const d of plane.live) if (d instanceof ClientConnection && d.listener === listener) d.destroy();
     },
   };
 }
