@@ -26,6 +26,8 @@ export function parseListen(s: string): HostPort {
 /** Accepted sockets of one listener, and how to stop serving them. */
 export interface ConnectionHandler {
   onConnection(socket: net.Socket): void;
+  /** Plain HTTP only: serves a just-accepted TCP handle, see acceptDirect. */
+  adoptHandle?(clientHandle: object): net.Socket;
   /** Destroys every connection this handler owns. */
   close(): void;
 }
@@ -47,25 +49,24 @@ export function portOf(server: net.Server): number {
 }
 
 /**
- * Plain client reads without the Readable stream. A socket accepted by a net.Server has no public
- * `onread` option (only sockets that connect do), so each accepted TCP handle, not yet read from
- * (the HTTP server pauses on connect, see pauseOnConnect below), is wrapped in a new net.Socket
- * that has one: reads then land in one buffer shared by every connection and go to the
- * connection synchronously, instead of a 64 KiB allocation, a Buffer and a stream push per read.
- * Sharing is safe because a read's callback runs before any other read into the buffer, and
- * ClientConnection copies whatever it keeps beyond the callback. This uses net.Socket's `handle`
- * option and the `_handle` and `_server` fields (in net.js since Node 0.x, not documented): when
- * they are missing, or the socket already read, the accepted socket is used as it is.
+ * Plain client reads without the Readable stream: every plain connection reads into one buffer
+ * shared by all of them (net.Socket's `onread`), and each read goes to its connection
+ * synchronously, instead of a 64 KiB allocation, a Buffer and a stream push per read. Sharing is
+ * safe because a read's callback runs before any other read into the buffer, and ClientConnection
+ * copies whatever it keeps beyond the callback. A socket accepted by a net.Server has no public
+ * `onread` option (only sockets that connect do), hence acceptDirect / withSharedReadBuffer.
  */
 const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
 
+/** The undocumented parts of net.js used here (present since Node 0.x). */
 type HandleSocket = net.Socket & { _handle?: { reading?: boolean } | null; _server?: net.Server | null; server?: net.Server | null };
+interface ListeningHandle {
+  onconnection?: (this: ListeningHandle, err: number, clientHandle: object | undefined) => void;
+}
+type ServerInternals = net.Server & { _handle?: ListeningHandle | null; _connections?: number; keepAlive?: boolean; noDelay?: boolean; allowHalfOpen?: boolean };
 
-function withSharedReadBuffer(accepted: net.Socket, onRead: (chunk: Buffer) => void): net.Socket | undefined {
-  const old = accepted as HandleSocket;
-  const handle = old._handle;
-  if (!handle || handle.reading || old.bytesRead > 0 || old.readableLength > 0 || !('_server' in old)) return undefined;
-  const socket = new net.Socket({
+function socketWithSharedBuffer(handle: object, onRead: (chunk: Buffer) => void): HandleSocket {
+  return new net.Socket({
     handle,
     allowHalfOpen: true,
     onread: {
@@ -76,11 +77,56 @@ function withSharedReadBuffer(accepted: net.Socket, onRead: (chunk: Buffer) => v
       },
     },
   } as net.SocketConstructorOpts) as HandleSocket;
+}
+
+/**
+ * Wraps a socket the server accepted, not yet read from (the HTTP server pauses on connect, see
+ * pauseOnConnect), in a second net.Socket that has `onread`. Used for connections that reach
+ * `connection` listeners (acceptDirect not installed, or it declined); undefined when the socket
+ * lacks the fields this needs or already read: it is then used as it is.
+ */
+function withSharedReadBuffer(accepted: net.Socket, onRead: (chunk: Buffer) => void): net.Socket | undefined {
+  const old = accepted as HandleSocket;
+  const handle = old._handle;
+  if (!handle || handle.reading || old.bytesRead > 0 || old.readableLength > 0 || !('_server' in old)) return undefined;
+  const socket = socketWithSharedBuffer(handle, onRead);
   // The server counts its connections through the socket it created; hand that over, so that
   // server.close() still sees this connection end.
   socket.server = socket._server = old._server ?? null;
   old._server = null;
   return socket;
+}
+
+/**
+ * One net.Socket per accepted connection instead of two: Node's accept callback (the listening
+ * handle's `onconnection`) builds a net.Socket for every connection, which withSharedReadBuffer
+ * would then replace; that first socket was ≈7 % of the busy samples with `Connection: close`
+ * traffic, and skipping it cut the CPU per such request by 9-14 % (ingress/README.md). This replaces the callback with one that builds the `onread` socket
+ * straight from the accepted handle and does the rest of what Node's does that this server uses:
+ * TCP_NODELAY, the server's connection count (`_connections`, decremented by net.Socket on destroy,
+ * which server.close() waits for) and the socket's `server`. Anything else — an accept error,
+ * `maxConnections` reached, TCP keep-alive asked for, or a net.js without these fields — goes to
+ * Node's own callback (then `connection` listeners and withSharedReadBuffer). Not emitted for
+ * adopted sockets: the server's `connection` event and the net.server.socket diagnostics channel.
+ * The callback lives on the listening handle, so it goes with it on server.close(); in worker
+ * processes (workers.ts) each process's server has its own handle object for the shared socket.
+ */
+function acceptDirect(server: net.Server, adopt: (clientHandle: object) => net.Socket): boolean {
+  const s = server as ServerInternals;
+  const listening = s._handle;
+  const nodeAccept = listening?.onconnection;
+  if (!listening || typeof nodeAccept !== 'function' || typeof s._connections !== 'number' || nodeAccept.length !== 2) return false;
+  listening.onconnection = function (err, clientHandle) {
+    if (err || !clientHandle || s.keepAlive || (s.maxConnections && s._connections! >= s.maxConnections)) {
+      nodeAccept.call(this, err, clientHandle);
+      return;
+    }
+    const socket = adopt(clientHandle) as HandleSocket;
+    if (s.noDelay) socket.setNoDelay(true);
+    s._connections!++;
+    socket.server = socket._server = server;
+  };
+  return true;
 }
 
 /** Makes the HTTP server hand over sockets not yet read from, for withSharedReadBuffer. */
@@ -89,20 +135,26 @@ export function pauseOnConnect(server: net.Server): void {
 }
 
 export function httpHandler(plane: DataPlane, listener: ListenerInfo): ConnectionHandler {
-  const sockets = new Set<net.Socket>();
   return {
     onConnection(accepted) {
       let conn: ClientConnection | undefined;
       const borrowing = withSharedReadBuffer(accepted, (chunk) => conn!.onBorrowedRead(chunk));
       const socket = borrowing ?? accepted;
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
       conn = new ClientConnection(socket, plane, listener, borrowing && sharedReadBuffer);
       // A socket the server paused on connect and that could not be re-wrapped starts reading here.
       if (!borrowing && accepted.isPaused()) accepted.resume();
     },
+    adoptHandle(clientHandle) {
+      let conn: ClientConnection | undefined;
+      const socket = socketWithSharedBuffer(clientHandle, (chunk) => conn!.onBorrowedRead(chunk));
+      conn = new ClientConnection(socket, plane, listener, sharedReadBuffer);
+      return socket;
+    },
     close() {
-      for (const s of sockets) s.destroy();
+      // Every plain connection is a ClientConnection from its first moment, listed in plane.live
+      // until its socket closes: no set of its own per handler (one less add, delete and `close`
+      // listener per connection).
+      for (const d of plane.live) if (d instanceof ClientConnection && d.listener === listener) d.destroy();
     },
   };
 }
@@ -145,6 +197,7 @@ export function httpsHandler(plane: DataPlane, certs: CertStore, listener: Liste
 /** Feeds a TCP server's connections to a handler; close() stops accepting and cuts what is left. */
 export function serve(server: net.Server, handler: ConnectionHandler): () => Promise<void> {
   server.on('connection', (socket) => handler.onConnection(socket));
+  if (handler.adoptHandle) acceptDirect(server, handler.adoptHandle);
   let closing: Promise<void> | undefined;
   return () =>
     (closing ??= new Promise<void>((resolve) => {

@@ -68,6 +68,12 @@ test('request heads: fields, hop-by-hop tokens, absolute-form, strict refusals',
     ['GET /\x7f HTTP/1.1\r\nHost: a', 400],
     ['GET / HTTP/1.1\r\nHost: a\r\nX: a\rb', 400],
     ['GET / HTTP/1.1\r\nHost: a\r\nX: a\nY: b', 400],
+    ['GET / HTTP/1.1\r\nHost: a\r\nX: a\r', 400],
+    ['GET / HTTP/1.1\r\nHost: a\r\nX: a\r\r\nY: b', 400],
+    ['GET / HTTP/1.1\r\nHost: a\r\nX: a\n\r\nY: b', 400],
+    ['GET / HTTP/1.1\r\nHost: a\r\nX: a\x1fb', 400],
+    ['GET / HTTP/1.1\r\nHost: a\r\nX: a\x0bb', 400],
+    ['GET / HTTP/1.1\r\nHost: a\r\nX: a\x7f', 400],
     ['GET / HTTP/1.1\r\nHost: a\r\n: b', 400],
   ];
   // Values lose spaces and tabs around them (OWS), nothing else; X-Request-ID is picked up.
