@@ -101,8 +101,9 @@ function withSharedReadBuffer(accepted: net.Socket, onRead: (chunk: Buffer) => v
  * One net.Socket per accepted connection instead of two: Node's accept callback (the listening
  * handle's `onconnection`) builds a net.Socket for every connection, which withSharedReadBuffer
  * would then replace; that first socket was ≈7 % of the busy samples with `Connection: close`
- * traffic, and skipping it cut the CPU per such request by 9-14 % (ingress/README.md). This replaces the callback with one that builds the `onread` socket
- * straight from the accepted handle and does the rest of what Node's does that this server uses:
+ * traffic, and skipping it cut the CPU per such request by 9-14 % (ingress/README.md). This
+ * replaces the callback with one that builds the `onread` socket straight from the accepted
+ * handle and does the rest of what Node's does that this server uses:
  * TCP_NODELAY, the server's connection count (`_connections`, decremented by net.Socket on destroy,
  * which server.close() waits for) and the socket's `server`. Anything else — an accept error,
  * `maxConnections` reached, TCP keep-alive asked for, or a net.js without these fields — goes to
