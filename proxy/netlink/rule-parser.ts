@@ -4,6 +4,7 @@
  * the tests). Anything outside that subset is reported, not guessed: the caller then sends the
  * whole transaction through `nft -f -`.
  */
+import { parseIP } from '../../common/ip.js';
 import { verdictCode, type Expr, type Verdict, type VerdictKind } from './expressions.js';
 
 /** An anonymous verdict map the rule needs (numgen … vmap { … }), created in the same batch. */
@@ -39,10 +40,10 @@ export const protoNumber: Readonly<Record<string, number>> = { tcp: 6, udp: 17, 
 const reg1 = 1;
 const reg2 = 2;
 
+/** The 4 bytes of an IPv4 literal; undefined for anything else (IPv6 goes to nft). */
 export function ipv4Bytes(text: string): Buffer | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return Buffer.from(parts.map(Number));
+  const bytes = parseIP(text);
+  return bytes?.length === 4 ? Buffer.from(bytes) : undefined;
 }
 
 export function portBytes(text: string): Buffer | undefined {
