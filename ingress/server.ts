@@ -54,7 +54,7 @@ export function portOf(server: net.Server): number {
  * synchronously, instead of a 64 KiB allocation, a Buffer and a stream push per read. Sharing is
  * safe because a read's callback runs before any other read into the buffer, and ClientConnection
  * copies whatever it keeps beyond the callback. A socket accepted by a net.Server has no public
- * `onread` option (only sockets that connect do), hence acceptDirect / withSharedReadBuffer.
+ * `onread` option (only sockets that connect do), hence acceptDirect / rewrapAccepted.
  */
 const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
 
@@ -80,35 +80,35 @@ function socketWithSharedBuffer(handle: object, onRead: (chunk: Buffer) => void)
 }
 
 /**
- * Wraps a socket the server accepted, not yet read from (the HTTP server pauses on connect, see
- * pauseOnConnect), in a second net.Socket that has `onread`. Used for connections that reach
- * `connection` listeners (acceptDirect not installed, or it declined); undefined when the socket
- * lacks the fields this needs or already read: it is then used as it is.
+ * Moves a socket the server accepted, not yet read from (the HTTP server pauses on connect, see
+ * pauseOnConnect), onto a second net.Socket that has `onread`, made by `adopt` from its handle.
+ * Used for connections that reach `connection` listeners (acceptDirect not installed, or it
+ * declined); false when the socket lacks the fields this needs or already read: it is then used as
+ * it is.
  */
-function withSharedReadBuffer(accepted: net.Socket, onRead: (chunk: Buffer) => void): net.Socket | undefined {
+function rewrapAccepted(accepted: net.Socket, adopt: (clientHandle: object) => net.Socket): boolean {
   const old = accepted as HandleSocket;
   const handle = old._handle;
-  if (!handle || handle.reading || old.bytesRead > 0 || old.readableLength > 0 || !('_server' in old)) return undefined;
-  const socket = socketWithSharedBuffer(handle, onRead);
+  if (!handle || handle.reading || old.bytesRead > 0 || old.readableLength > 0 || !('_server' in old)) return false;
+  const socket = adopt(handle) as HandleSocket;
   // The server counts its connections through the socket it created; hand that over, so that
   // server.close() still sees this connection end.
   socket.server = socket._server = old._server ?? null;
   old._server = null;
-  return socket;
+  return true;
 }
 
 /**
  * One net.Socket per accepted connection instead of two: Node's accept callback (the listening
- * handle's `onconnection`) builds a net.Socket for every connection, which withSharedReadBuffer
- * would then replace; that first socket was ≈7 % of the busy samples with `Connection: close`
- * traffic, and skipping it cut the CPU per such request by 9-14 % (ingress/README.md). This
- * replaces the callback with one that builds the `onread` socket straight from the accepted
- * handle and does the rest of what Node's does that this server uses:
- * TCP_NODELAY, the server's connection count (`_connections`, decremented by net.Socket on destroy,
- * which server.close() waits for) and the socket's `server`. Anything else — an accept error,
- * `maxConnections` reached, TCP keep-alive asked for, or a net.js without these fields — goes to
- * Node's own callback (then `connection` listeners and withSharedReadBuffer). Not emitted for
- * adopted sockets: the server's `connection` event and the net.server.socket diagnostics channel.
+ * handle's `onconnection`) builds a net.Socket for every connection, which rewrapAccepted would
+ * then replace; that first socket was ≈7 % of the busy samples with `Connection: close` traffic,
+ * and skipping it cut the CPU per such request by 9-14 % (ingress/README.md). This replaces the
+ * callback with one that builds the `onread` socket straight from the accepted handle and does the
+ * rest of what Node's does that this server uses: TCP_NODELAY, the server's connection count
+ * (`_connections`, decremented by net.Socket on destroy, which server.close() waits for) and the
+ * socket's `server`. Anything else — an accept error, `maxConnections` reached, TCP keep-alive
+ * asked for, or a net.js without these fields — goes to Node's own callback (then `connection`
+ * listeners and rewrapAccepted). Not emitted for adopted sockets: the server's `connection` event and the net.server.socket diagnostics channel.
  * The callback lives on the listening handle, so it goes with it on server.close(); in worker
  * processes (workers.ts) each process's server has its own handle object for the shared socket.
  */
@@ -130,27 +130,27 @@ function acceptDirect(server: net.Server, adopt: (clientHandle: object) => net.S
   return true;
 }
 
-/** Makes the HTTP server hand over sockets not yet read from, for withSharedReadBuffer. */
+/** Makes the HTTP server hand over sockets not yet read from, for rewrapAccepted. */
 export function pauseOnConnect(server: net.Server): void {
   (server as net.Server & { pauseOnConnect: boolean }).pauseOnConnect = true;
 }
 
 export function httpHandler(plane: DataPlane, listener: ListenerInfo): ConnectionHandler {
+  /** A connection on the shared read buffer, from an accepted TCP handle. */
+  const adoptHandle = (clientHandle: object): net.Socket => {
+    let conn: ClientConnection | undefined;
+    const socket = socketWithSharedBuffer(clientHandle, (chunk) => conn!.onBorrowedRead(chunk));
+    conn = new ClientConnection(socket, plane, listener, sharedReadBuffer);
+    return socket;
+  };
   return {
     onConnection(accepted) {
-      let conn: ClientConnection | undefined;
-      const borrowing = withSharedReadBuffer(accepted, (chunk) => conn!.onBorrowedRead(chunk));
-      const socket = borrowing ?? accepted;
-      conn = new ClientConnection(socket, plane, listener, borrowing && sharedReadBuffer);
+      if (rewrapAccepted(accepted, adoptHandle)) return;
+      new ClientConnection(accepted, plane, listener);
       // A socket the server paused on connect and that could not be re-wrapped starts reading here.
-      if (!borrowing && accepted.isPaused()) accepted.resume();
+      if (accepted.isPaused()) accepted.resume();
     },
-    adoptHandle(clientHandle) {
-      let conn: ClientConnection | undefined;
-      const socket = socketWithSharedBuffer(clientHandle, (chunk) => conn!.onBorrowedRead(chunk));
-      conn = new ClientConnection(socket, plane, listener, sharedReadBuffer);
-      return socket;
-    },
+    adoptHandle,
     close() {
       // Every plain connection is a ClientConnection from its first moment, listed in plane.live
       // until its socket closes: no set of its own per handler (one less add, delete and `close`

@@ -47,7 +47,7 @@ export class ClientConnection implements Deadline {
   #pausedForPending = false;
 
   /**
-   * Reads arrive in a buffer shared by every connection (server.ts withSharedReadBuffer), valid
+   * Reads arrive in a buffer shared by every connection (server.ts socketWithSharedBuffer), valid
    * only during onBorrowedRead: whatever is kept longer is copied first (see #own).
    */
   readonly #borrowed: ArrayBufferLike | undefined;
