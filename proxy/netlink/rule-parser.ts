@@ -5,6 +5,7 @@
  * whole transaction through `nft -f -`.
  */
 import { parseIP } from '../../common/ip.js';
+import { parseCidr } from '../ip.js';
 import { verdictCode, type Expr, type Verdict, type VerdictKind } from './expressions.js';
 
 /** An anonymous verdict map the rule needs (numgen … vmap { … }), created in the same batch. */
@@ -128,21 +129,25 @@ function ipMatch(t: Tokens, out: ParsedRule, nextSetId: () => number): void {
   out.exprs.push({ op: 'lookup', sreg: reg1, set: '__set%d', setId, invert: neq });
 }
 
+/** ADDR or ADDR/LEN (host bits masked off, as nft does), IPv4 only. */
+function ipv4Cidr(value: string): { bytes: Buffer; prefix: number } | undefined {
+  const cidr = parseCidr(value.includes('/') ? value : `${value}/32`);
+  return cidr?.family === 4 ? { bytes: Buffer.from(cidr.bytes), prefix: cidr.prefix } : undefined;
+}
+
 /** ADDR or ADDR/LEN at `offset` of the IPv4 header. */
 function addressMatch(out: ParsedRule, offset: number, neq: boolean, value: string): void {
-  const [addrText, lenText] = value.split('/');
-  const addr = ipv4Bytes(addrText!);
-  const prefix = lenText === undefined ? 32 : Number(lenText);
-  if (!addr || !Number.isInteger(prefix) || prefix < 1 || prefix > 32) throw new UnsupportedNft(`ip address ${value}`);
+  const cidr = ipv4Cidr(value);
+  if (!cidr || cidr.prefix < 1) throw new UnsupportedNft(`ip address ${value}`);
+  const { bytes: masked, prefix } = cidr;
   if (prefix % 8 === 0) {
     // nft loads only the whole bytes of a byte-aligned prefix.
     out.exprs.push({ op: 'payload', base: 'network', offset, len: prefix / 8, dreg: reg1 });
-    out.exprs.push({ op: 'cmp', sreg: reg1, neq, data: addr.subarray(0, prefix / 8) });
+    out.exprs.push({ op: 'cmp', sreg: reg1, neq, data: masked.subarray(0, prefix / 8) });
     return;
   }
   const mask = Buffer.alloc(4);
   mask.writeUInt32BE(~(0xffffffff >>> prefix) >>> 0);
-  const masked = Buffer.from(addr.map((b, i) => b & mask[i]!));
   out.exprs.push({ op: 'payload', base: 'network', offset, len: 4, dreg: reg1 });
   out.exprs.push({ op: 'bitwise', reg: reg1, mask, xor: Buffer.alloc(4) });
   out.exprs.push({ op: 'cmp', sreg: reg1, neq, data: masked });
@@ -162,13 +167,10 @@ function readSetBody(t: Tokens): string[] {
 
 /** ADDR[/LEN] → [first, last] as unsigned 32-bit numbers. */
 function ipv4Range(text: string): [number, number] {
-  const [addrText, lenText] = text.split('/');
-  const addr = ipv4Bytes(addrText!);
-  const prefix = lenText === undefined ? 32 : Number(lenText);
-  if (!addr || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new UnsupportedNft('anonymous set element');
-  const hostBits = 32 - prefix;
-  const first = hostBits === 32 ? 0 : ((addr.readUInt32BE(0) >>> hostBits) << hostBits) >>> 0;
-  return [first, hostBits === 32 ? 0xffffffff : first + 2 ** hostBits - 1];
+  const cidr = ipv4Cidr(text);
+  if (!cidr) throw new UnsupportedNft('anonymous set element');
+  const first = cidr.bytes.readUInt32BE(0);
+  return [first, first + 2 ** (32 - cidr.prefix) - 1];
 }
 
 /**
