@@ -1,6 +1,7 @@
 /** What the sync loop needs from a mode (iptables, nftables): render + apply one sync, and cleanup. */
 import type { NodeTopology } from '../endpoints.js';
 import type { ProxyState } from '../model.js';
+import type { NftablesPath } from '../apply/nftables.js';
 
 export interface NodeInfo {
   /** The node's addresses, primary first. */
@@ -23,7 +24,7 @@ export interface SyncResult {
   /** Bytes of rules text applied. */
   readonly bytes: number;
   /** nftables: how the transaction reached the kernel (a netlink batch or `nft -f -`). */
-  readonly via?: 'netlink' | 'nft';
+  readonly via?: NftablesPath;
 }
 
 export interface ProxyBackend {

@@ -8,7 +8,7 @@ import { renderNftablesRules, renderNftablesSync, type AppliedNftables } from '.
 import { renderNftablesPartial } from '../nftables/partial.js';
 import type { NftablesRenderConfig } from '../nftables/config.js';
 import type { ProxyState } from '../model.js';
-import { applyNftables, cleanupNftables, NftablesObjectTracker, readNftablesObjects } from '../apply/nftables.js';
+import { applyNftables, cleanupNftables, NftablesObjectTracker, readNftablesObjects, type NftablesPath } from '../apply/nftables.js';
 import { cleanupIptables } from '../apply/iptables.js';
 import { kubeProxyTable } from '../nftables/names.js';
 import type { CommandRunner } from '../apply/runner.js';
@@ -60,7 +60,7 @@ export class NftablesBackend implements ProxyBackend {
     const readded = new Set(partial?.addedChains ?? []);
     const deleted = this.#tracker.deletableChains((c) => (full ? full.activeChains.has(c) : readded.has(c)));
     const transaction = (partial ?? full!).text + this.#tracker.deletionText(deleted);
-    let via: 'netlink' | 'nft' | undefined;
+    let via: NftablesPath | undefined;
     try {
       if (transaction) via = await applyNftables(this.runner, transaction, { netlink: partial !== undefined && this.options.netlink !== false });
     } catch (err) {
