@@ -20,6 +20,8 @@ export interface NetlinkBatch {
 
 const firstSeq = 1;
 const table = 'kube-proxy';
+/** nft's datatype numbers for set keys and data (NFTA_SET_KEY_TYPE / NFTA_SET_DATA_TYPE). */
+const setDataType = { integer: 4, ipv4Addr: 7, verdict: 0xffffff00 } as const;
 
 /** NFTNL_UDATA_*_COMMENT (type 0): the comment and its NUL, as nft stores rule and element comments. */
 function commentUserdata(comment: string): Buffer {
@@ -101,14 +103,13 @@ function affinitySet(name: string, spec: string, setId: number): NlMessage {
   if (!m) throw new UnsupportedNft('add set other than an IPv4 affinity set');
   const setTimeout = 0x10;
   const setEval = 0x20;
-  const ipv4AddrType = 7;
   // NFTNL_UDATA_SET_KEYBYTEORDER = big endian, as nft records it for address keys.
   const userdata = Buffer.from([0, 4, 2, 0, 0, 0]);
   return nftMessage(nftMsg.newSet, nlmF.create, [
     attr.str(1, table),
     attr.str(2, name),
     attr.be32(3, setTimeout | setEval),
-    attr.be32(4, ipv4AddrType),
+    attr.be32(4, setDataType.ipv4Addr),
     attr.be32(5, 4),
     attr.be32(10, setId),
     attr.be64(11, BigInt(m[1]!) * 1000n),
@@ -158,9 +159,7 @@ function anonymousSet(o: { name: string; flags: number; keyType: number; dataTyp
  * data (verdict) typeof.
  */
 function anonymousVmap(vmap: AnonymousVmap): NlMessage {
-  const integerType = 4;
-  const verdictType = 0xffffff00;
-  return anonymousSet({ name: '__map%d', flags: 0x8, keyType: integerType, dataType: verdictType, setId: vmap.setId, size: vmap.elements.length, userdata: '00040100000001040000000004080004010000000100060400000000' });
+  return anonymousSet({ name: '__map%d', flags: 0x8, keyType: setDataType.integer, dataType: setDataType.verdict, setId: vmap.setId, size: vmap.elements.length, userdata: '00040100000001040000000004080004010000000100060400000000' });
 }
 
 /**
@@ -168,8 +167,7 @@ function anonymousVmap(vmap: AnonymousVmap): NlMessage {
  * nft 1.0.6 writes for it: key byte order big endian, auto-merge, and "typeof ip saddr".
  */
 function anonymousIntervalSet(set: AnonymousIntervalSet): NlMessage {
-  const ipv4AddrType = 7;
-  return anonymousSet({ name: '__set%d', flags: 0x4, keyType: ipv4AddrType, setId: set.setId, size: set.elements.length, userdata: '0004020000000204010000000314000407000000010c00040c00000001040b000000' });
+  return anonymousSet({ name: '__set%d', flags: 0x4, keyType: setDataType.ipv4Addr, setId: set.setId, size: set.elements.length, userdata: '0004020000000204010000000314000407000000010c00040c00000001040b000000' });
 }
 
 /** NFTA_SET_ELEM_FLAGS 1 (NFT_SET_ELEM_INTERVAL_END) marks the first address past a range. */
